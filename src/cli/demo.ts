@@ -46,7 +46,7 @@ export function runDemo(argv: string[]): number {
   const top = dump.stack[0];
   process.stdout.write(
     `\nThe watchdog wrote ${join(dir, first)}:\n` +
-      `  stalled ${dump.stalledMs} ms past a ${dump.thresholdMs} ms threshold\n` +
+      `  the event loop had not ticked for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms)\n` +
       (top ? `  culprit: ${top.functionName || '(anonymous)'} at ${top.url}:${top.line}:${top.column}\n` : '') +
       `\nUse it in your own service: node --import generator-bastion/watchdog/register app.js\n`,
   );

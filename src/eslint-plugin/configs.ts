@@ -1,0 +1,59 @@
+// The shareable flat configs. Each is one config object that registers every plugin it uses, so
+// `export default [bastion.configs.recommended]` works on its own. docs/eslint-plugin.md explains
+// every rule that is in, and every one left out.
+import type { ESLint, Linter } from 'eslint';
+import n from 'eslint-plugin-n';
+import regexp from 'eslint-plugin-regexp';
+import security from 'eslint-plugin-security';
+import globals from 'globals';
+import { findTypeScriptParser } from './typescript-parser.js';
+
+/** The files the configs apply to: JavaScript and TypeScript, with or without JSX. */
+export const LINTED_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
+
+const RECOMMENDED_RULES: Linter.RulesRecord = {
+  'bastion/no-shell-exec': 'error',
+  'bastion/no-unsafe-deserialization': 'error',
+  'no-eval': 'error',
+  'no-implied-eval': 'error',
+  'no-new-func': 'error',
+  'regexp/no-super-linear-backtracking': 'error',
+  'security/detect-bidi-characters': 'error',
+  'security/detect-buffer-noassert': 'error',
+  'security/detect-new-buffer': 'error',
+  'security/detect-pseudoRandomBytes': 'error',
+  'security/detect-disable-mustache-escape': 'error',
+  'security/detect-no-csrf-before-method-override': 'error',
+  // n/no-sync, guarded against its crash on TypeScript without type information (rules/no-sync.ts).
+  'bastion/no-sync': ['error', { allowAtRootLevel: true }],
+};
+
+const STRICT_RULES: Linter.RulesRecord = {
+  ...RECOMMENDED_RULES,
+  'regexp/no-super-linear-move': 'error',
+  'security/detect-non-literal-require': 'error',
+  'security/detect-non-literal-regexp': 'error',
+  'security/detect-possible-timing-attacks': 'error',
+  'security/detect-invisible-characters': 'error',
+  'bastion/no-sync': ['error', { allowAtRootLevel: false }],
+  'n/no-deprecated-api': 'error',
+};
+
+export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
+  // Without typescript-eslint, ESLint's default parser handles .js/.jsx and TypeScript users add
+  // `tseslint.configs.base` (docs/eslint-plugin.md).
+  const parser = findTypeScriptParser();
+  const base = (name: string, rules: Linter.RulesRecord): Linter.Config => ({
+    name: `bastion/${name}`,
+    files: LINTED_FILES,
+    plugins: { bastion, security, regexp, n: n as ESLint.Plugin },
+    languageOptions: {
+      // ReferenceTracker sees CommonJS `require()` only when `require` is a known global.
+      globals: { ...globals.node },
+      parserOptions: { ecmaFeatures: { jsx: true } },
+      ...(parser && { parser }),
+    },
+    rules,
+  });
+  return { recommended: base('recommended', RECOMMENDED_RULES), strict: base('strict', STRICT_RULES) };
+}

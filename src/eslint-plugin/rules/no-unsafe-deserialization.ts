@@ -1,0 +1,252 @@
+// bastion/no-unsafe-deserialization: data turned into code, or into objects with behaviour, by a
+// deserializer that revives functions or by eval-like sinks. See docs/rules/no-unsafe-deserialization.md.
+import type { Rule } from 'eslint';
+import type * as ESTree from 'estree';
+import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
+import { getStaticKeyName } from '../util/ast.js';
+import { classifyData } from '../util/classify-data.js';
+import { createRule, type BastionRule } from '../util/create-rule.js';
+import { findInFlow } from '../util/find-in-flow.js';
+import { findOption, isOptionTruthy } from '../util/find-option.js';
+import { parseMajorVersion, resolvePackageVersion } from '../util/resolve-package-version.js';
+import { trackModuleCalls, type ModuleReferences, type TrackedCall } from '../util/track-module-calls.js';
+
+export type Options = [{ jsYamlVersion?: string | number }];
+export type MessageIds =
+  | 'functionReviver'
+  | 'unsafeYamlSchema'
+  | 'unknownYamlVersion'
+  | 'bsonEvalFunctions'
+  | 'codeFromData'
+  | 'codeFromRequestInput';
+
+/** What makes a tracked function or value dangerous. */
+export type Sink =
+  /** A deserializer that revives functions from its input, whatever the input. */
+  | { readonly check: 'reviver' }
+  /**
+   * js-yaml `load`/`loadAll` (unsafe without a schema in js-yaml 3) and 3.x `safeLoad`/`safeLoadAll`
+   * (safe without one); both unsafe with a schema that has function types.
+   */
+  | { readonly check: 'yaml'; readonly safeWithoutSchema: 'in-js-yaml-4' | 'always' }
+  /** A js-yaml schema or type (READ), safe or not. */
+  | { readonly check: 'yaml-schema'; readonly safe: boolean; readonly name: string }
+  /** BSON deserialization, unsafe with `evalFunctions: true` in the options at `optionsIndex`. */
+  | { readonly check: 'bson'; readonly optionsIndex: number }
+  /** The bson or mongodb module itself (READ): `evalFunctions` options are BSON's in its files. */
+  | { readonly check: 'bson-module' }
+  /** eval-like sinks: unsafe when the code arguments are not constant. */
+  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' };
+
+const REVIVER: Sink = { check: 'reviver' };
+const FIRST_IS_CODE: Sink = { check: 'code', codeArguments: 'first' };
+const ALL_ARE_CODE: Sink = { check: 'code', codeArguments: 'all' };
+const BSON_MODULE: Sink = { check: 'bson-module' };
+/** js-yaml-js-types' `function` type, alone or in its `all` list: it builds `!!js/function`. */
+const JS_FUNCTION_TYPE: Sink = { check: 'yaml-schema', safe: false, name: 'the js/function type of js-yaml-js-types' };
+const callable = (sink: Sink) => ({ [CALL]: sink });
+const schema = (name: string, safe: boolean) => ({ [READ]: { check: 'yaml-schema', safe, name } as Sink });
+const yamlLoader = (safeWithoutSchema: 'in-js-yaml-4' | 'always') => callable({ check: 'yaml', safeWithoutSchema });
+
+const bsonFunctions = {
+  deserialize: callable({ check: 'bson', optionsIndex: 1 }),
+  deserializeStream: callable({ check: 'bson', optionsIndex: 5 }),
+};
+
+/** Deserializers and code sinks, by module. Built-ins also match their `node:` form. */
+export const DESERIALIZERS: TraceMap<Sink> = {
+  'node-serialize': { unserialize: callable(REVIVER) },
+  'serialize-to-js': { deserialize: callable(REVIVER) },
+  funcster: { deepDeserialize: callable(REVIVER) },
+  cryo: { parse: callable(REVIVER) },
+  'js-yaml': {
+    load: yamlLoader('in-js-yaml-4'),
+    loadAll: yamlLoader('in-js-yaml-4'),
+    safeLoad: yamlLoader('always'),
+    safeLoadAll: yamlLoader('always'),
+    DEFAULT_FULL_SCHEMA: schema('DEFAULT_FULL_SCHEMA', false),
+    FAILSAFE_SCHEMA: schema('FAILSAFE_SCHEMA', true),
+    JSON_SCHEMA: schema('JSON_SCHEMA', true),
+    CORE_SCHEMA: schema('CORE_SCHEMA', true),
+    DEFAULT_SAFE_SCHEMA: schema('DEFAULT_SAFE_SCHEMA', true),
+    DEFAULT_SCHEMA: schema('DEFAULT_SCHEMA', true),
+  },
+  'js-yaml-js-types': { function: { [READ]: JS_FUNCTION_TYPE }, all: { [READ]: JS_FUNCTION_TYPE } },
+  bson: { [READ]: BSON_MODULE, ...bsonFunctions, BSON: bsonFunctions },
+  mongodb: {
+    [READ]: BSON_MODULE,
+    BSON: bsonFunctions,
+    MongoClient: { [CONSTRUCT]: { check: 'bson', optionsIndex: 1 } },
+  },
+  vm: {
+    runInNewContext: callable(FIRST_IS_CODE),
+    runInContext: callable(FIRST_IS_CODE),
+    runInThisContext: callable(FIRST_IS_CODE),
+    compileFunction: callable(FIRST_IS_CODE),
+    Script: { [CONSTRUCT]: FIRST_IS_CODE },
+    SourceTextModule: { [CONSTRUCT]: FIRST_IS_CODE },
+  },
+};
+
+/** Global code sinks (also reached through `globalThis`). */
+export const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
+  eval: callable(FIRST_IS_CODE),
+  Function: { [CALL]: ALL_ARE_CODE, [CONSTRUCT]: ALL_ARE_CODE },
+};
+
+/** The first js-yaml major whose `load` is safe by default (3.x used DEFAULT_FULL_SCHEMA). */
+const FIRST_SAFE_JS_YAML_MAJOR = 4;
+
+type Finding = { messageId: MessageIds; data: Record<string, string> };
+type SourceCode = Rule.RuleContext['sourceCode'];
+
+const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
+  name: 'no-unsafe-deserialization',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow deserializing data into code or into objects with behaviour',
+      recommended: true,
+    },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          jsYamlVersion: {
+            type: ['string', 'integer'],
+            description:
+              'The js-yaml version the code runs with (e.g. "3.14.1" or 4); overrides settings.bastion.jsYamlVersion and detection.',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{}],
+    messages: {
+      functionReviver:
+        '{{callee}}() revives functions from its input, so whoever controls the data runs code. Store plain data: JSON.parse() plus a schema validator.',
+      unsafeYamlSchema:
+        "{{callee}}() with {{schema}} builds functions from YAML tags (!!js/function): use js-yaml's safe load (js-yaml 4+, or safeLoad in 3.x) or an explicit safe schema such as CORE_SCHEMA.",
+      unknownYamlVersion:
+        '{{callee}}() without a schema is unsafe in js-yaml 3 (it builds functions from !!js/function) and the installed js-yaml version is unknown. Pass `schema: CORE_SCHEMA`, or set settings.bastion.jsYamlVersion.',
+      bsonEvalFunctions:
+        '{{callee}}() with `evalFunctions: true` turns stored code into live functions: drop the option and keep code out of documents.',
+      codeFromData:
+        '{{callee}}() turns data into code. Parse data with JSON.parse() and a schema validator, copy objects with structuredClone().',
+      codeFromRequestInput:
+        '{{callee}}() turns request input ({{source}}) into code: remote code execution. Parse data with JSON.parse() and a schema validator instead.',
+    },
+  },
+  create(context) {
+    const { sourceCode } = context;
+    const checkYaml = createYamlCheck(context);
+    const evalFunctionsProperties: ESTree.Property[] = [];
+    const listeners = trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
+      const reported = new Set<ESTree.Node>();
+      for (const call of references.calls) {
+        const finding = check(call, references);
+        if (!finding) continue;
+        context.report({ node: call.node, ...finding });
+        reported.add(call.node);
+      }
+      // The mongodb driver takes BSON's evalFunctions in client, db, collection and query options,
+      // on objects no tracker can follow: in a file using bson or mongodb, the option name decides.
+      if (!references.readInfos.has(BSON_MODULE)) return;
+      for (const property of evalFunctionsProperties) {
+        const call = getCallTakingOptions(property);
+        if (!call || reported.has(call) || !isStaticallyTruthy(sourceCode, property.value)) continue;
+        context.report({ node: call, messageId: 'bsonEvalFunctions', data: { callee: describeCallee(sourceCode, call) } });
+        reported.add(call);
+      }
+    });
+    return {
+      ...listeners,
+      Property(node) {
+        if (getStaticKeyName(node.key, node.computed) === 'evalFunctions') evalFunctionsProperties.push(node);
+      },
+    };
+
+    function check(call: TrackedCall<Sink>, references: ModuleReferences<Sink>): Finding | undefined {
+      const callee = call.name;
+      const args = call.arguments;
+      switch (call.info.check) {
+        case 'reviver':
+          return { messageId: 'functionReviver', data: { callee } };
+        case 'yaml':
+          return checkYaml(call, references);
+        case 'bson':
+          return args && isOptionTruthy(sourceCode, args, call.info.optionsIndex, 'evalFunctions')
+            ? { messageId: 'bsonEvalFunctions', data: { callee } }
+            : undefined;
+        case 'code': {
+          const code = call.info.codeArguments === 'first' ? args?.slice(0, 1) : args;
+          const data = classifyData(sourceCode, code);
+          if (data.constant) return undefined;
+          return data.source
+            ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source } }
+            : { messageId: 'codeFromData', data: { callee } };
+        }
+        default:
+          return undefined;
+      }
+    }
+  },
+});
+
+/** The call or `new` whose argument is the object literal holding `property`. */
+function getCallTakingOptions(property: ESTree.Property): ESTree.CallExpression | ESTree.NewExpression | undefined {
+  const object = (property as Rule.Node).parent;
+  const call = object?.type === 'ObjectExpression' ? (object as Rule.Node).parent : undefined;
+  if (call?.type !== 'CallExpression' && call?.type !== 'NewExpression') return undefined;
+  return call.arguments.includes(object as ESTree.ObjectExpression) ? call : undefined;
+}
+
+function isStaticallyTruthy(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  return Boolean(getStaticValue(node as never, sourceCode.getScope(node))?.value);
+}
+
+/** A short name for an untracked callee (`collection.find`), for messages. */
+function describeCallee(sourceCode: SourceCode, call: ESTree.CallExpression | ESTree.NewExpression): string {
+  const text = sourceCode.getText(call.callee);
+  return text.length <= 40 && !text.includes('\n') ? text : 'this call';
+}
+
+/** The js-yaml check, bound to the version the linted file runs with. */
+function createYamlCheck(context: Rule.RuleContext) {
+  const { sourceCode } = context;
+  return (call: TrackedCall<Sink>, references: ModuleReferences<Sink>): Finding | undefined => {
+    const callee = call.name;
+    const option = call.arguments ? findOption(sourceCode, call.arguments, 1, 'schema') : { found: false as const };
+    if (!option.found) {
+      if (call.info.check !== 'yaml' || call.info.safeWithoutSchema === 'always') return undefined;
+      const version = getJsYamlMajor(context);
+      if (version === undefined) return { messageId: 'unknownYamlVersion', data: { callee } };
+      return version < FIRST_SAFE_JS_YAML_MAJOR
+        ? { messageId: 'unsafeYamlSchema', data: { callee, schema: "js-yaml 3's default schema (DEFAULT_FULL_SCHEMA)" } }
+        : undefined;
+    }
+    const unsafeSchema = findInFlow(sourceCode, option.node, (node) => {
+      const value = references.valueOf(node);
+      return value?.check === 'yaml-schema' && !value.safe ? value.name : undefined;
+    });
+    if (unsafeSchema) return { messageId: 'unsafeYamlSchema', data: { callee, schema: unsafeSchema } };
+    // A schema built where the flow is not followed (another function, a class) is unsafe when the
+    // file takes js-yaml-js-types' function type and the schema is not a known safe one.
+    const named = references.valueOf(option.node);
+    const knownSafe = named?.check === 'yaml-schema' && named.safe;
+    return references.readInfos.has(JS_FUNCTION_TYPE) && !knownSafe
+      ? { messageId: 'unsafeYamlSchema', data: { callee, schema: 'a schema extended with js-yaml-js-types' } }
+      : undefined;
+  };
+}
+
+/** From the rule option, then `settings.bastion.jsYamlVersion`, then the installed package. */
+function getJsYamlMajor(context: Rule.RuleContext): number | undefined {
+  const [{ jsYamlVersion } = {}] = context.options as Options;
+  if (jsYamlVersion !== undefined) return parseMajorVersion(jsYamlVersion);
+  const settings = context.settings['bastion'] as { jsYamlVersion?: unknown } | undefined;
+  if (settings?.jsYamlVersion !== undefined) return parseMajorVersion(settings.jsYamlVersion);
+  return parseMajorVersion(resolvePackageVersion('js-yaml', context.filename, context.cwd));
+}
+
+export default rule;

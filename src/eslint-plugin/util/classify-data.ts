@@ -1,0 +1,68 @@
+// Tells a constant apart from data, and names the request input the data comes from when a short,
+// local flow shows it (see find-in-flow.ts): a member like `req.query` or `process.argv`.
+import type { Rule } from 'eslint';
+import type * as ESTree from 'estree';
+import { getStaticValue } from '@eslint-community/eslint-utils';
+import { getStaticKeyName, resolveVariable, unwrapExpression } from './ast.js';
+import { findInFlow } from './find-in-flow.js';
+
+export type DataClass =
+  | { readonly constant: true }
+  | { readonly constant: false; readonly source: RequestInput | undefined };
+
+/** Where request-controlled data enters a Node service. */
+export type RequestInput = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+
+const REQUEST_OBJECTS = new Set(['req', 'request']);
+const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
+const PROCESS_PROPERTIES = new Set(['argv', 'env']);
+
+type SourceCode = Rule.RuleContext['sourceCode'];
+
+/**
+ * Classifies what `nodes` evaluate to together: constant when every one has a static value;
+ * otherwise data, with the first request input found in them.
+ */
+export function classifyData(sourceCode: SourceCode, nodes: readonly ESTree.Node[] | undefined): DataClass {
+  if (nodes !== undefined && nodes.every((node) => isConstant(sourceCode, node))) return { constant: true };
+  for (const node of nodes ?? []) {
+    const source = findInFlow(sourceCode, node, (part) => nameRequestInput(sourceCode, part));
+    if (source) return { constant: false, source };
+  }
+  return { constant: false, source: undefined };
+}
+
+/** Whether `node` has a value known without running the program. */
+export function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  if (node.type === 'SpreadElement') return false;
+  return getStaticValue(node as never, sourceCode.getScope(node)) !== null;
+}
+
+/** The request input `node` is: `req.query`, `ctx.request.body`, `process.argv`... */
+function nameRequestInput(sourceCode: SourceCode, node: ESTree.Node): RequestInput | undefined {
+  const member = unwrapExpression(node);
+  if (member.type !== 'MemberExpression') return undefined;
+  const property = getStaticKeyName(member.property, member.computed);
+  if (property === undefined) return undefined;
+  const object = unwrapExpression(member.object);
+  const objectName =
+    object.type === 'Identifier'
+      ? object.name
+      : object.type === 'MemberExpression'
+        ? getStaticKeyName(object.property, object.computed)
+        : undefined;
+  if (objectName === undefined) return undefined;
+  if (REQUEST_PROPERTIES.has(property) && REQUEST_OBJECTS.has(objectName)) {
+    return `${objectName}.${property}` as RequestInput;
+  }
+  if (PROCESS_PROPERTIES.has(property) && object.type === 'Identifier' && isGlobalProcess(sourceCode, object)) {
+    return `process.${property}` as RequestInput;
+  }
+  return undefined;
+}
+
+function isGlobalProcess(sourceCode: SourceCode, identifier: ESTree.Identifier): boolean {
+  if (identifier.name !== 'process') return false;
+  const variable = resolveVariable(sourceCode, identifier);
+  return variable === null || variable.defs.length === 0;
+}

@@ -1,0 +1,79 @@
+// Reads one property of an options object passed to a call, through local constants and spreads:
+// `spawn(cmd, args, { shell: true })`, `const opts = { ...base, shell }; spawn(cmd, opts)`.
+import type { Rule } from 'eslint';
+import type * as ESTree from 'estree';
+import { getStaticValue } from '@eslint-community/eslint-utils';
+import { getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression, type CallArgument } from './ast.js';
+
+type SourceCode = Rule.RuleContext['sourceCode'];
+
+/** What an options argument says about one property. */
+export type OptionValue =
+  | { readonly found: false }
+  | { readonly found: true; readonly node: ESTree.Node; readonly value: { value: unknown } | null };
+
+const NOT_FOUND: OptionValue = { found: false };
+const MAX_DEPTH = 8;
+
+/** The options object literal `node` holds, looking through local constants. */
+export function resolveObjectExpression(
+  sourceCode: SourceCode,
+  node: ESTree.Node,
+  depth = 0,
+): ESTree.ObjectExpression | undefined {
+  const target = unwrapExpression(node);
+  if (target.type === 'ObjectExpression') return target;
+  if (target.type !== 'Identifier' || depth >= MAX_DEPTH) return undefined;
+  const variable = resolveVariable(sourceCode, target);
+  const initializer = variable && getSingleInitializer(variable);
+  return initializer ? resolveObjectExpression(sourceCode, initializer, depth + 1) : undefined;
+}
+
+/**
+ * The value of property `name` in the first object-literal argument at or after `from`, with its
+ * static value when known (null when it is not). Later properties and spreads win, as at runtime.
+ */
+export function findOption(
+  sourceCode: SourceCode,
+  args: readonly CallArgument[],
+  from: number,
+  name: string,
+): OptionValue {
+  for (const argument of args.slice(from)) {
+    if (argument.type === 'SpreadElement') return NOT_FOUND;
+    const object = resolveObjectExpression(sourceCode, argument);
+    if (object) return findProperty(sourceCode, object, name, 0);
+  }
+  return NOT_FOUND;
+}
+
+function findProperty(
+  sourceCode: SourceCode,
+  object: ESTree.ObjectExpression,
+  name: string,
+  depth: number,
+): OptionValue {
+  let result: OptionValue = NOT_FOUND;
+  for (const property of object.properties) {
+    if (property.type === 'SpreadElement') {
+      const spread = depth < MAX_DEPTH ? resolveObjectExpression(sourceCode, property.argument) : undefined;
+      const inner = spread ? findProperty(sourceCode, spread, name, depth + 1) : NOT_FOUND;
+      if (inner.found) result = inner;
+      continue;
+    }
+    if (getStaticKeyName(property.key, property.computed) !== name) continue;
+    const value = property.shorthand || property.value.type !== 'AssignmentPattern' ? property.value : property.value.left;
+    result = {
+      found: true,
+      node: value,
+      value: getStaticValue(value as never, sourceCode.getScope(value)),
+    };
+  }
+  return result;
+}
+
+/** Whether an options argument sets `name` to a value known to be truthy. */
+export function isOptionTruthy(sourceCode: SourceCode, args: readonly CallArgument[], from: number, name: string): boolean {
+  const option = findOption(sourceCode, args, from, name);
+  return option.found && option.value !== null && Boolean(option.value.value);
+}

@@ -1,0 +1,96 @@
+// Writing stall dumps: a private directory, an atomic publish (temp file + rename, so a reader
+// never sees half a dump), and bounded retention that only ever deletes our own dump files.
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`; nothing else in the directory is ever touched. */
+const DUMP_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.json$/;
+/** A temporary file of writeDump(), left behind only if its process died while writing. */
+const TEMP_NAME = /^\.stall-\d{8}T\d{6}Z-\d+-\d+\.json\.[0-9a-f]+\.tmp$/;
+// Old enough that no live writer can still be busy with it.
+const STALE_TEMP_MS = 60_000;
+
+export interface DumpTarget {
+  dir: string;
+  /** Refuse a directory we do not own or others can write (the shared-temp default). */
+  mustBePrivate: boolean;
+  maxDumps: number;
+  maxDumpBytes: number;
+}
+
+export function dumpFileName(time: Date, pid: number, seq: number): string {
+  const stamp = time.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `stall-${stamp}-${pid}-${seq}.json`;
+}
+
+/** Writes `content` as `dir/name` and prunes old dumps; returns the path. Throws on failure. */
+export function writeDump(target: DumpTarget, name: string, content: string): string {
+  ensureDirectory(target);
+  const path = join(target.dir, name);
+  const temporary = join(target.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  pruneDumps(target, name);
+  return path;
+}
+
+function ensureDirectory(target: DumpTarget): void {
+  mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+  if (!target.mustBePrivate) return;
+  // In a shared /tmp another user could have made this path first, or pointed it elsewhere.
+  const stats = lstatSync(target.dir);
+  const uid = process.getuid?.();
+  if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
+    throw new Error(`${target.dir} is not a private directory of this user (expected mode 0700, owner uid ${uid})`);
+  }
+}
+
+/**
+ * Deletes the oldest dumps until at most `maxDumps` remain and they total at most `maxDumpBytes`.
+ * The dump just written is always kept, even when it alone is over the byte budget.
+ */
+export function pruneDumps(target: DumpTarget, keep: string): void {
+  const names = readdirSync(target.dir);
+  const staleBefore = Date.now() - STALE_TEMP_MS;
+  for (const temp of statAll(target.dir, names.filter((name) => TEMP_NAME.test(name)))) {
+    if (temp.mtimeMs < staleBefore) rmSync(join(target.dir, temp.name), { force: true });
+  }
+  const dumps = statAll(target.dir, names.filter((name) => DUMP_NAME.test(name))).sort(
+    (a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name),
+  );
+  let count = dumps.length;
+  let bytes = dumps.reduce((total, dump) => total + dump.size, 0);
+  for (const dump of dumps) {
+    if (count <= target.maxDumps && bytes <= target.maxDumpBytes) break;
+    if (dump.name === keep) continue;
+    rmSync(join(target.dir, dump.name), { force: true });
+    count -= 1;
+    bytes -= dump.size;
+  }
+}
+
+function statAll(dir: string, names: string[]): { name: string; size: number; mtimeMs: number }[] {
+  return names.flatMap((name) => {
+    try {
+      const stats = statSync(join(dir, name));
+      return [{ name, size: stats.size, mtimeMs: stats.mtimeMs }];
+    } catch {
+      return []; // removed meanwhile by another process sharing the directory
+    }
+  });
+}

@@ -1,0 +1,53 @@
+// The human-readable stderr lines. The worker writes them with fs.writeSync(2): console output
+// from a worker is relayed by the main thread, which is exactly the thread that is stuck.
+import type { NativeState, StackFrame, StallDump } from './schema.js';
+
+const PREFIX = 'bastion watchdog:';
+const MAX_FRAMES = 10;
+
+export function formatStall(dump: StallDump, dumpPath: string | undefined): string {
+  const lines = [`${PREFIX} event loop stalled for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms), pid ${dump.pid}`];
+  if (dump.stack.length > 0) {
+    lines.push(...dump.stack.slice(0, MAX_FRAMES).map(formatFrame));
+    if (dump.stack.length > MAX_FRAMES) lines.push(`    ... ${dump.stack.length - MAX_FRAMES} more frames in the dump`);
+  } else {
+    lines.push(`  stack not captured: ${dump.stackError ?? dump.stackStatus}`);
+  }
+  if (dump.native !== undefined) lines.push(`  main thread: ${describeNative(dump.native)}`);
+  if (dumpPath !== undefined) lines.push(`  dump: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatRecovery(totalMs: number, pid: number): string {
+  return `${PREFIX} event loop recovered after ${totalMs} ms (pid ${pid})\n`;
+}
+
+export function formatDumpError(dir: string, error: unknown): string {
+  return `${PREFIX} cannot write dump to ${dir}: ${oneLine(error)}\n`;
+}
+
+export function formatWorkerError(error: unknown): string {
+  return `${PREFIX} stopped: ${oneLine(error)}\n`;
+}
+
+// Like V8's own traces: `at fn (url:line:column)`, or `at url:line:column` when anonymous.
+function formatFrame(frame: StackFrame): string {
+  const where = `${frame.url || '<unknown>'}:${frame.line}:${frame.column}`;
+  return frame.functionName ? `    at ${frame.functionName} (${where})` : `    at ${where}`;
+}
+
+// "in read() on fd 5 (/run/app.fifo), wchan pipe_read", or "running, not in a system call".
+function describeNative(native: NativeState): string {
+  const { syscall, blockedFd, wchan, fds } = native;
+  if (syscall === undefined) return 'state unknown';
+  if (syscall === 'running') return 'running, not in a system call';
+  const target = fds.find((entry) => entry.fd === blockedFd)?.target;
+  const fd = blockedFd === undefined ? '' : ` on fd ${blockedFd}${target === undefined ? '' : ` (${target})`}`;
+  const call = /^[a-z_0-9]+$/.test(syscall) ? `${syscall}()` : syscall;
+  return `in ${call}${fd}${wchan === undefined ? '' : `, wchan ${wchan}`}`;
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,116 @@
+// Public API: startWatchdog() starts the heartbeat on the calling (main) thread and the watchdog
+// worker that watches it; stop() undoes both.
+import { writeSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ELDHistogram } from 'node:perf_hooks';
+import { isMainThread, Worker } from 'node:worker_threads';
+import { formatWorkerError } from './format.js';
+import { createHeartbeat, HeartbeatSlot, heartbeatIntervalMs } from './heartbeat.js';
+import { resolveOptions } from './options.js';
+import type { WatchdogAction, WatchdogOptions } from './options.js';
+import { inspectorBlocker } from './protocol.js';
+import type { WorkerData } from './protocol.js';
+
+export type { WatchdogAction, WatchdogOptions } from './options.js';
+export type { LoopDelay, MemoryFacts, NativeState, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
+
+export interface Watchdog {
+  /** Stops the heartbeat and terminates the worker; resolves once the worker is gone. */
+  stop(): Promise<void>;
+  readonly dir: string;
+  readonly timeoutMs: number;
+  readonly action: WatchdogAction;
+}
+
+// Small: the worker holds a few source maps at most while writing a dump.
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8, codeRangeSizeMb: 16, stackSizeMb: 4 };
+
+// Process-wide, not module-wide: the preload and the app may load this file under two URLs.
+const RUNNING = Symbol.for('generator-bastion.watchdog.running');
+type Registry = { [RUNNING]?: Watchdog };
+
+/**
+ * Starts watching the event loop of the calling thread (the main thread). Options default to
+ * the BASTION_WATCHDOG_* environment variables, then to the documented defaults; an invalid
+ * value throws a TypeError or RangeError that names it. One watchdog per process.
+ */
+export function startWatchdog(options?: WatchdogOptions): Watchdog {
+  if (!isMainThread) throw new Error('startWatchdog() must be called on the main thread');
+  const resolved = resolveOptions(options);
+  const registry = globalThis as Registry;
+  if (registry[RUNNING] !== undefined) {
+    throw new Error(`a bastion watchdog is already running in this process (dumps to ${registry[RUNNING].dir}); stop() it first`);
+  }
+  const watchdog = new RunningWatchdog(resolved);
+  registry[RUNNING] = watchdog;
+  return watchdog;
+}
+
+class RunningWatchdog implements Watchdog {
+  readonly dir: string;
+  readonly timeoutMs: number;
+  readonly action: WatchdogAction;
+  readonly #timer: NodeJS.Timeout;
+  readonly #loopDelay: ELDHistogram;
+  readonly #worker: Worker;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: ReturnType<typeof resolveOptions>) {
+    this.dir = options.dir;
+    this.timeoutMs = options.timeoutMs;
+    this.action = options.action;
+    const intervalMs = heartbeatIntervalMs(options.timeoutMs);
+    const heartbeat = createHeartbeat();
+    const slots = new BigInt64Array(heartbeat);
+    const tick = (): void => {
+      Atomics.store(slots, HeartbeatSlot.lastTickNs, process.hrtime.bigint());
+    };
+    tick();
+    const startedNs = Atomics.load(slots, HeartbeatSlot.lastTickNs);
+    // The whole steady-state cost: one store per interval, from a timer that keeps nothing alive.
+    this.#timer = setInterval(tick, intervalMs).unref();
+    // Sampled by a native (unref'd) timer at the heartbeat's pace; no JavaScript runs for it.
+    this.#loopDelay = monitorEventLoopDelay({ resolution: intervalMs });
+    this.#loopDelay.enable();
+
+    const workerData: WorkerData = {
+      options,
+      heartbeat,
+      startedNs,
+      intervalMs,
+      loopDelay: this.#loopDelay,
+      inspectorBlocked: inspectorBlocker(),
+      argv: process.argv,
+      execArgv: process.execArgv,
+    };
+    // No execArgv and no NODE_OPTIONS: a preload in either would start a watchdog inside the watchdog.
+    const env = { ...process.env };
+    delete env.NODE_OPTIONS;
+    this.#worker = new Worker(new URL('./worker.js', import.meta.url), {
+      name: 'bastion-watchdog',
+      workerData,
+      execArgv: [],
+      env,
+      resourceLimits: WORKER_LIMITS,
+    });
+    this.#worker.unref();
+    // Never throw into the host: a failed watchdog says so once and stops watching.
+    this.#worker.on('error', (error) => writeSync(2, formatWorkerError(error)));
+    this.#worker.once('exit', () => this.#release());
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= this.#worker.terminate().then(
+      () => this.#release(),
+      () => this.#release(),
+    );
+    return this.#stopped;
+  }
+
+  #release(): void {
+    clearInterval(this.#timer);
+    this.#loopDelay.disable();
+    const registry = globalThis as Registry;
+    if (registry[RUNNING] === this) delete registry[RUNNING];
+  }
+}

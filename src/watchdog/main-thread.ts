@@ -1,0 +1,152 @@
+// An in-process inspector session on the main thread, opened from the watchdog worker only while
+// a stall is being handled. No port is opened (never inspector.open()), and no session stays
+// connected in steady state: a connected session makes Node print "Waiting for the debugger to
+// disconnect..." when the app calls process.exit(), and keeps debugger bookkeeping alive.
+import type * as Inspector from 'node:inspector';
+
+/** A main-thread frame as the inspector reports it (0-based line and column). */
+export interface PausedFrame {
+  functionName: string;
+  url: string;
+  sourceMapURL: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+/** The main thread, held paused by the watchdog. */
+export interface PausedMain {
+  readonly frames: readonly PausedFrame[];
+  /** Evaluates `expression` on the outermost frame and returns its value (undefined if it threw). */
+  evaluate(expression: string): Promise<unknown>;
+  /** Evaluates without waiting for an answer (for `process.exit()`, which never answers). */
+  evaluateAndForget(expression: string): void;
+  /** Lets the main thread run again; resolves once the inspector has acknowledged it. */
+  resume(): Promise<void>;
+}
+
+export interface PauseRequest {
+  /** Settles once the main thread has answered the inspector at all (it is in JavaScript). */
+  responsive: Promise<void>;
+  /** Settles when the main thread has paused (never, while it stays in native code). */
+  paused: Promise<PausedMain>;
+}
+
+interface ScriptInfo {
+  url: string;
+  sourceMapURL: string;
+}
+
+interface CallFrame {
+  callFrameId: string;
+  functionName: string;
+  location: { scriptId: string; lineNumber: number; columnNumber?: number };
+}
+
+type Post = (method: string, params: object, callback: (error: Error | null, result?: unknown) => void) => void;
+
+// Imported synchronously rather than with `import`: builds without the inspector throw
+// ERR_INSPECTOR_NOT_AVAILABLE on load, and the watchdog must then degrade rather than die.
+// (A dynamic import() is not an option: with it, the session's callbacks never fire in a worker.)
+function loadInspector(): typeof Inspector | Error {
+  try {
+    return process.getBuiltinModule('node:inspector');
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
+const inspector = loadInspector();
+
+export class MainThreadSession {
+  readonly #session: Inspector.Session;
+  readonly #scripts = new Map<string, ScriptInfo>();
+  #enabled = false;
+
+  /** Connects to the main thread; throws when this build or process has no inspector. */
+  constructor() {
+    if (inspector instanceof Error) throw inspector;
+    this.#session = new inspector.Session();
+    this.#session.connectToMainThread();
+    // Debugger.enable replays every script parsed so far: the only source of frame URLs,
+    // since CallFrame.url is empty on current Node versions.
+    this.#session.on('Debugger.scriptParsed', ({ params }) => {
+      this.#scripts.set(params.scriptId, { url: params.url, sourceMapURL: params.sourceMapURL ?? '' });
+    });
+  }
+
+  /**
+   * Asks the main thread to pause. `Debugger.enable` and `Debugger.pause` are posted back to back,
+   * so the pause is already pending when a native call returns. `responsive` settles as soon as
+   * the main thread handles any inspector message: it can only do so while running JavaScript.
+   */
+  pause(): PauseRequest {
+    const paused = new Promise<PausedMain>((resolve) => {
+      this.#session.once('Debugger.paused', ({ params }) => {
+        resolve(this.#pausedMain(params.callFrames as CallFrame[]));
+      });
+    });
+    let responsive = Promise.resolve();
+    if (!this.#enabled) {
+      this.#enabled = true;
+      // A trivial request first: its answer comes back before Debugger.enable has replayed
+      // every script (tens of ms, far more on a starved CPU), which says nothing about native code.
+      responsive = new Promise((resolve) => this.#post('Runtime.getIsolateId', {}, () => resolve()));
+      this.#send('Debugger.enable');
+    }
+    this.#send('Debugger.pause');
+    return { responsive, paused };
+  }
+
+  disconnect(): void {
+    this.#session.disconnect();
+  }
+
+  #pausedMain(callFrames: CallFrame[]): PausedMain {
+    // The outermost frame is the loop's entry into JavaScript: in the main realm, with no
+    // application locals that could shadow `process` (the top frame may be inside a vm context).
+    const frameId = callFrames.at(-1)?.callFrameId;
+    const evaluate = (expression: string, callback: (error: Error | null, result?: unknown) => void): void => {
+      if (frameId === undefined) return callback(new Error('no frame to evaluate on'));
+      const params = { callFrameId: frameId, expression, returnByValue: true, silent: true };
+      this.#post('Debugger.evaluateOnCallFrame', params, callback);
+    };
+    return {
+      frames: callFrames.map((frame) => this.#locate(frame)),
+      evaluate: (expression) =>
+        new Promise((resolve) => {
+          evaluate(expression, (error, result) => {
+            const answer = result as { result?: { value?: unknown }; exceptionDetails?: unknown } | undefined;
+            resolve(error || answer?.exceptionDetails ? undefined : answer?.result?.value);
+          });
+        }),
+      evaluateAndForget: (expression) => evaluate(expression, ignore),
+      resume: () => new Promise((resolve) => this.#post('Debugger.resume', {}, () => resolve())),
+    };
+  }
+
+  #locate(frame: CallFrame): PausedFrame {
+    const script = this.#scripts.get(frame.location.scriptId);
+    return {
+      functionName: frame.functionName,
+      url: script?.url ?? '',
+      sourceMapURL: script?.sourceMapURL ?? '',
+      lineNumber: frame.location.lineNumber,
+      columnNumber: frame.location.columnNumber ?? 0,
+    };
+  }
+
+  #send(method: string): void {
+    this.#post(method, {}, ignore);
+  }
+
+  #post(method: string, params: object, callback: (error: Error | null, result?: unknown) => void): void {
+    try {
+      (this.#session.post as Post).call(this.#session, method, params, callback);
+    } catch (error) {
+      // post() throws synchronously once the session is gone (e.g. after disconnect()).
+      callback(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
+
+function ignore(): void {}

@@ -1,0 +1,161 @@
+// Watchdog options: one validator for the programmatic API and the preload's environment
+// variables, so both reject the same values with the same kind of message.
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type WatchdogAction = 'dump' | 'exit' | 'abort';
+
+export interface WatchdogOptions {
+  /** Stall threshold: how long the event loop may go without ticking (ms). Default 30000. */
+  timeoutMs?: number;
+  /** What to do after the dump: keep running, exit with `exitCode`, or abort (SIGABRT). */
+  action?: WatchdogAction;
+  /** Where dumps go. Default `<os.tmpdir()>/bastion-watchdog-<uid>`. */
+  dir?: string;
+  /** Exit code for the 'exit' action (1-255). Default 70. */
+  exitCode?: number;
+  /** No stall is reported during this long after start-up (ms). Default 1000. */
+  startupGraceMs?: number;
+  /** Retention: keep at most this many dumps in `dir`. Default 20. */
+  maxDumps?: number;
+  /** Retention: keep at most this many bytes of dumps in `dir`. Default 50 MiB. */
+  maxDumpBytes?: number;
+}
+
+export interface ResolvedOptions {
+  readonly timeoutMs: number;
+  readonly action: WatchdogAction;
+  readonly dir: string;
+  /** True when `dir` is the shared-temp default, which must be a private directory of ours. */
+  readonly dirIsDefault: boolean;
+  readonly exitCode: number;
+  readonly startupGraceMs: number;
+  readonly maxDumps: number;
+  readonly maxDumpBytes: number;
+}
+
+/** Setting this variable to `0` keeps the preload from starting the watchdog. */
+export const ENABLE_VARIABLE = 'BASTION_WATCHDOG';
+
+// setTimeout's own ceiling; a longer threshold could never fire as configured.
+const MAX_DELAY_MS = 2_147_483_647;
+
+interface IntegerSpec {
+  readonly variable: string;
+  readonly min: number;
+  readonly max: number;
+  readonly fallback: number;
+  readonly meaning: string;
+}
+
+const integerSpecs = {
+  // Below ~50 ms the heartbeat itself would have to tick too often to tell a stall from jitter.
+  timeoutMs: { variable: 'BASTION_WATCHDOG_TIMEOUT_MS', min: 50, max: MAX_DELAY_MS, fallback: 30_000, meaning: 'milliseconds' },
+  exitCode: { variable: 'BASTION_WATCHDOG_EXIT_CODE', min: 1, max: 255, fallback: 70, meaning: 'exit code' },
+  startupGraceMs: { variable: 'BASTION_WATCHDOG_GRACE_MS', min: 0, max: MAX_DELAY_MS, fallback: 1000, meaning: 'milliseconds' },
+  maxDumps: { variable: 'BASTION_WATCHDOG_MAX_DUMPS', min: 1, max: 1_000_000, fallback: 20, meaning: 'count' },
+  maxDumpBytes: {
+    variable: 'BASTION_WATCHDOG_MAX_DUMP_BYTES',
+    min: 1,
+    max: Number.MAX_SAFE_INTEGER,
+    fallback: 50 * 1024 * 1024,
+    meaning: 'bytes',
+  },
+} as const satisfies Record<string, IntegerSpec>;
+
+type IntegerOption = keyof typeof integerSpecs;
+
+const ACTIONS: readonly WatchdogAction[] = ['dump', 'exit', 'abort'];
+const ACTION_VARIABLE = 'BASTION_WATCHDOG_ACTION';
+const DIR_VARIABLE = 'BASTION_WATCHDOG_DIR';
+const KNOWN_OPTIONS = new Set<string>([...Object.keys(integerSpecs), 'action', 'dir']);
+
+/**
+ * Merges explicit options over the environment over the defaults, validating each value.
+ * Throws a TypeError (wrong type) or RangeError (out of range) naming the option or variable,
+ * the rejected value and its type. Values are never clamped.
+ */
+export function resolveOptions(options: unknown = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`watchdog options must be an object, got ${describe(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new TypeError(`unknown watchdog option '${key}' (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+    }
+  }
+  const integer = (name: IntegerOption): number => resolveInteger(name, given[name], env);
+  const dir = resolveDir(given.dir, env);
+  return {
+    timeoutMs: integer('timeoutMs'),
+    action: resolveAction(given.action, env),
+    dir: dir ?? defaultDir(),
+    dirIsDefault: dir === undefined,
+    exitCode: integer('exitCode'),
+    startupGraceMs: integer('startupGraceMs'),
+    maxDumps: integer('maxDumps'),
+    maxDumpBytes: integer('maxDumpBytes'),
+  };
+}
+
+function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {
+  const spec: IntegerSpec = integerSpecs[name];
+  if (value !== undefined) return checkInteger(`options.${name}`, value, spec);
+  const text = env[spec.variable];
+  if (text === undefined) return spec.fallback;
+  // Only plain decimal digits: '30s', '1e3', ' 5', '0x10' and '' are all mistakes worth reporting.
+  if (!/^\d+$/.test(text)) {
+    throw new TypeError(`${spec.variable} must be a whole number of ${spec.meaning}, got ${describe(text)}`);
+  }
+  return checkInteger(spec.variable, Number(text), spec, text);
+}
+
+function checkInteger(label: string, value: unknown, spec: IntegerSpec, shown: unknown = value): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${label} must be an integer (${spec.meaning}), got ${describe(shown)}`);
+  }
+  if (!Number.isInteger(value) || value < spec.min || value > spec.max) {
+    throw new RangeError(`${label} must be an integer from ${spec.min} to ${spec.max} (${spec.meaning}), got ${describe(shown)}`);
+  }
+  return value;
+}
+
+function resolveAction(value: unknown, env: NodeJS.ProcessEnv): WatchdogAction {
+  const [label, candidate] = value === undefined ? [ACTION_VARIABLE, env[ACTION_VARIABLE]] : ['options.action', value];
+  if (candidate === undefined) return 'dump';
+  if (typeof candidate !== 'string') {
+    throw new TypeError(`${label} must be one of ${ACTIONS.join(', ')}, got ${describe(candidate)}`);
+  }
+  const action = ACTIONS.find((known) => known === candidate);
+  if (action === undefined) {
+    throw new RangeError(`${label} must be one of ${ACTIONS.join(', ')}, got ${describe(candidate)}`);
+  }
+  return action;
+}
+
+/** The configured directory, made absolute, or undefined when neither option nor variable is set. */
+function resolveDir(value: unknown, env: NodeJS.ProcessEnv): string | undefined {
+  const [label, candidate] = value === undefined ? [DIR_VARIABLE, env[DIR_VARIABLE]] : ['options.dir', value];
+  if (candidate === undefined) return undefined;
+  if (typeof candidate !== 'string') throw new TypeError(`${label} must be a path, got ${describe(candidate)}`);
+  if (candidate === '' || candidate.includes('\0')) {
+    throw new RangeError(`${label} must be a non-empty path without NUL bytes, got ${describe(candidate)}`);
+  }
+  return resolve(candidate);
+}
+
+function defaultDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return join(tmpdir(), `bastion-watchdog-${uid}`);
+}
+
+/** `'30s' (string)`, `-5 (number)`, `null`: the value and its type, for error messages. */
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return `${String(value)} (${typeof value})`;
+  }
+  return `a value of type ${Array.isArray(value) ? 'array' : typeof value}`;
+}

@@ -1,0 +1,84 @@
+// The stall dump: the JSON written to `stall-*.json` (documented field by field in docs/watchdog.md).
+import type { WatchdogAction } from './options.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** How much of the main thread's stack the dump holds. */
+export type StackStatus =
+  /** Paused and read through the inspector. */
+  | 'captured'
+  /** The pause was not taken in time: the main thread is inside a native call. */
+  | 'native'
+  /** No inspector in this build, or the session failed. */
+  | 'unavailable';
+
+export interface SourcePosition {
+  url: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface StackFrame extends SourcePosition {
+  functionName: string;
+  /** The compiled position, present when `url`/`line`/`column` were mapped through a source map. */
+  generated?: SourcePosition;
+}
+
+export interface NativeState {
+  /** The main thread's Linux thread id (the pid). */
+  tid: number;
+  /** The system call it is blocked in, e.g. `read`, or `running`. */
+  syscall?: string;
+  /** The file descriptor that system call waits on, when it takes one. */
+  blockedFd?: number;
+  /** The kernel function it sleeps in (`/proc/.../wchan`). */
+  wchan?: string;
+  /** Open descriptors and what they point at (the blocked one first). */
+  fds: { fd: number; target: string }[];
+}
+
+export interface LoopDelay {
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface MemoryFacts {
+  rss: number;
+  heapTotal?: number;
+  heapUsed?: number;
+  external?: number;
+  arrayBuffers?: number;
+}
+
+export interface ProcessFacts {
+  nodeVersion: string;
+  argv: string[];
+  execArgv: string[];
+  uptimeS: number;
+  platform: string;
+  arch: string;
+}
+
+export interface StallDump {
+  kind: 'stall';
+  schemaVersion: typeof SCHEMA_VERSION;
+  time: string;
+  pid: number;
+  thresholdMs: number;
+  stalledMs: number;
+  action: WatchdogAction;
+  stackStatus: StackStatus;
+  stackError?: string;
+  stack: StackFrame[];
+  native?: NativeState;
+  eventLoop: { delayMs?: LoopDelay; utilization?: number };
+  memory: MemoryFacts;
+  activeResources?: string[];
+  process: ProcessFacts;
+}

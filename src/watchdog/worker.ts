@@ -1,0 +1,141 @@
+// The watchdog thread: watches the main thread's heartbeat and, on a stall, captures the main
+// thread's stack, writes the dump and the stderr block, then applies the configured action.
+// Everything here must work while the main thread is stuck, so nothing goes through it.
+import { writeSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { captureMainStack } from './capture.js';
+import type { Capture } from './capture.js';
+import { dumpFileName, writeDump } from './dump.js';
+import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
+import { formatDumpError, formatRecovery, formatStall, formatWorkerError } from './format.js';
+import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
+import { readNativeState } from './linux.js';
+import type { WorkerData } from './protocol.js';
+import { SCHEMA_VERSION } from './schema.js';
+import type { StallDump } from './schema.js';
+import { SourceMapResolver } from './source-maps.js';
+
+// After the dump, 'exit' waits this long for process.exit() to take (or, for a main thread in
+// native code, for the pending pause to land so it can be asked to exit) before SIGKILL.
+const EXIT_FALLBACK_MS = 2000;
+
+// Deep recursion can put tens of thousands of frames on the stack; the innermost ones matter.
+const MAX_STACK_FRAMES = 200;
+
+const data = workerData as WorkerData;
+const { options } = data;
+const heartbeat = new BigInt64Array(data.heartbeat);
+const graceNs = BigInt(options.startupGraceMs) * 1_000_000n;
+const thresholdNs = BigInt(options.timeoutMs) * 1_000_000n;
+
+interface Stall {
+  /** The last tick before the stall; any other value in the slot means the loop ran again. */
+  lastTickNs: bigint;
+  seq: number;
+  detectedAt: Date;
+  /** How long the loop had not ticked when the stall was detected: the dump's clock. */
+  stalledMs: number;
+}
+
+let armed = false;
+let seq = 0;
+let current: Stall | undefined;
+// Stalls are handled one after another, and a recovery is reported after its stall's dump.
+let queue: Promise<void> = Promise.resolve();
+
+// Also what keeps this thread alive: the worker's loop would otherwise end at once.
+setInterval(check, data.intervalMs);
+
+function check(): void {
+  const now = process.hrtime.bigint();
+  const lastTickNs = lastTick();
+  if (current !== undefined) {
+    if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once
+    const totalMs = elapsedMs(current.lastTickNs, lastTickNs);
+    current = undefined;
+    enqueue(() => writeSync(2, formatRecovery(totalMs, process.pid)));
+    return;
+  }
+  // Start-up: wait for the loop's first turn after startWatchdog() (the app's own modules load
+  // before it) and for the grace period, so early JIT compilation is not mistaken for a stall.
+  armed ||= lastTickNs > data.startedNs && now - data.startedNs >= graceNs;
+  if (!armed || now - lastTickNs <= thresholdNs) return;
+  const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
+  current = stall;
+  enqueue(() => handleStall(stall));
+}
+
+function lastTick(): bigint {
+  return Atomics.load(heartbeat, HeartbeatSlot.lastTickNs);
+}
+
+function enqueue(task: () => unknown): void {
+  queue = queue.then(async () => {
+    await task();
+  }).catch((error: unknown) => {
+    writeSync(2, formatWorkerError(error));
+  });
+}
+
+async function handleStall(stall: Stall): Promise<void> {
+  const stillStalled = (): boolean => lastTick() === stall.lastTickNs;
+  const capture = await captureMainStack(MAIN_FACTS_EXPRESSION, stillStalled, data.inspectorBlocked);
+  // Let the main thread go before the slower work (source maps, disk), unless it must exit.
+  if (options.action === 'dump') capture.release();
+  const dump = buildDump(stall, capture);
+  const written = publish(dump, dumpFileName(stall.detectedAt, process.pid, stall.seq));
+  writeSync(2, formatStall(dump, written.path));
+  if (written.error !== undefined) writeSync(2, formatDumpError(options.dir, written.error));
+  if (options.action === 'exit') exitProcess(capture);
+  if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
+}
+
+function buildDump(stall: Stall, capture: Capture): StallDump {
+  const resolver = new SourceMapResolver();
+  const native = capture.status === 'captured' ? undefined : readNativeState();
+  return {
+    kind: 'stall',
+    schemaVersion: SCHEMA_VERSION,
+    time: stall.detectedAt.toISOString(),
+    pid: process.pid,
+    thresholdMs: options.timeoutMs,
+    stalledMs: stall.stalledMs,
+    action: options.action,
+    stackStatus: capture.status,
+    ...(capture.error === undefined ? {} : { stackError: capture.error }),
+    stack: capture.frames.slice(0, MAX_STACK_FRAMES).map((frame) => resolver.resolve(frame)),
+    ...(native === undefined ? {} : { native }),
+    ...collectFacts({
+      mainFacts: capture.mainFacts,
+      loopDelay: data.loopDelay,
+      loopDelayResolutionMs: data.intervalMs,
+      argv: data.argv,
+      execArgv: data.execArgv,
+    }),
+  };
+}
+
+/** Writes the dump file; a failure is returned, not thrown: the stderr block must still go out. */
+function publish(dump: StallDump, name: string): { path?: string; error?: unknown } {
+  try {
+    const path = writeDump(
+      { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes },
+      name,
+      JSON.stringify(dump, null, 2) + '\n',
+    );
+    return { path };
+  } catch (error) {
+    return { error: error ?? new Error('unknown error') };
+  }
+}
+
+/**
+ * Ends the whole process with the configured code. process.exit() here would end only this
+ * worker, so it is evaluated on the paused main thread instead. A main thread that stays in
+ * native code cannot run it: after EXIT_FALLBACK_MS it gets SIGKILL, which no handler can delay
+ * and which supervisors count as a failure (a shell reports 137).
+ */
+function exitProcess(capture: Capture): void {
+  void capture.paused.then((main) => main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`));
+  setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_FALLBACK_MS);
+}

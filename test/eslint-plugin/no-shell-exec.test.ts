@@ -1,0 +1,191 @@
+// bastion/no-shell-exec: every way of reaching child_process and the popular wrappers, the three
+// severities, the execFile suggestion, and the look-alikes that must stay silent.
+import plugin from 'generator-bastion/eslint-plugin';
+import type { RuleTester } from 'eslint';
+import { createRuleTester, typescript } from './rule-tester.ts';
+
+const rule = plugin.rules['no-shell-exec'];
+type Invalid = RuleTester.InvalidTestCase;
+
+/** A case reporting a command built from data (no request input in sight). */
+function dataCommand(code: string, callee: string, extra: Partial<Invalid> = {}): Invalid {
+  return { code, errors: [{ messageId: 'dataCommand', data: { callee } }], ...extra };
+}
+
+/** A case reporting a constant command, with the execFile suggestion expected (none by default). */
+function constantCommand(code: string, callee: string, suggestion?: { file: string; output: string }): Invalid {
+  const replacement = callee.endsWith('Sync') ? 'execFileSync' : 'execFile';
+  const suggestions = suggestion
+    ? [{ messageId: 'useExecFile', data: { file: suggestion.file, replacement }, output: suggestion.output }]
+    : [];
+  return { code, errors: [{ messageId: 'constantCommand', data: { callee }, suggestions }] };
+}
+
+function requestInput(code: string, callee: string, source: string, extra: Partial<Invalid> = {}): Invalid {
+  return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, source } }], ...extra };
+}
+
+createRuleTester().run('no-shell-exec', rule, {
+  valid: [
+    // Look-alikes: RegExp#exec, a local exec, database and ORM exec methods.
+    'const match = /a(b+)/u.exec(text);',
+    'const pattern = new RegExp(source); pattern.exec(input);',
+    'function exec(command) { return command; } exec("rm -rf /");',
+    'db.exec("DROP TABLE users");',
+    'import Database from "better-sqlite3"; new Database(":memory:").exec(sql);',
+    'import { exec } from "./exec.js"; exec(command);',
+    'const { exec } = require("some-db"); exec(query);',
+    'const child_process = { exec() {} }; child_process.exec(command);',
+    'function run(require) { require("child_process").exec(command); }',
+    { code: 'const re: RegExp = /x/u; re.exec(value as string);', ...typescript() },
+    // No shell: an argument array goes straight to the program.
+    'import { execFile, spawn } from "node:child_process"; execFile("git", ["log", ref]); spawn(cmd, args);',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: false, cwd });',
+    'const cp = require("child_process"); cp.spawnSync("ls", ["-la"], { stdio: "inherit" });',
+    'import { execa, $ } from "execa"; await execa("ls", ["-la"]); await $`ls ${dir}`;',
+    'import spawn from "cross-spawn"; spawn("npm", ["install"], { stdio: "inherit" });',
+    // Unknown at lint time: not reported (precision first; see the rule docs).
+    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: process.platform === "win32" });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, options);',
+    'import { $ } from "execa"; export const $$ = $({ shell: true });',
+    // `this` is not the instance there: a static method, a plain function inside a method.
+    'const cp = require("child_process"); class A { run = cp.exec; static go() { this.run(command); } }',
+    'const cp = require("child_process"); class A { run = cp.exec; go() { return function () { this.run(command); }; } }',
+    'class Tool { exec(command) { return command; } go() { this.exec("rm -rf /"); } }',
+    // Referenced but never called.
+    'import { exec } from "node:child_process"; export const runner = { exec };',
+    // Allowed by option.
+    {
+      code: 'import { exec } from "node:child_process"; exec("git status --short");',
+      options: [{ allowConstantCommands: true }],
+    },
+    {
+      code: 'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true });',
+      options: [{ allowConstantCommands: true }],
+    },
+  ],
+  invalid: [
+    // Every import style.
+    dataCommand('const cp = require("child_process"); cp.exec(command);', 'child_process.exec'),
+    dataCommand('require("node:child_process").execSync(command);', 'child_process.execSync'),
+    dataCommand('const { exec } = require("child_process"); exec(command);', 'child_process.exec'),
+    dataCommand('const { exec: run } = require("node:child_process"); run(command);', 'child_process.exec'),
+    dataCommand('import cp from "child_process"; cp.exec(command);', 'child_process.exec'),
+    dataCommand('import * as cp from "node:child_process"; cp.execSync(command);', 'child_process.execSync'),
+    dataCommand('import { execSync } from "child_process"; execSync(command);', 'child_process.execSync'),
+    dataCommand('import { exec as run } from "node:child_process"; run(command, () => {});', 'child_process.exec'),
+    dataCommand('const cp = require("child_process"); const run = cp.exec; run(command);', 'child_process.exec'),
+    dataCommand('const cp = require("child_process"); let run; run = cp.exec; run(command);', 'child_process.exec'),
+    dataCommand('const { exec } = process.getBuiltinModule("node:child_process"); exec(command);', 'child_process.exec'),
+    dataCommand('process.getBuiltinModule("child_process").execSync(command);', 'child_process.execSync'),
+    dataCommand(
+      'import { createRequire } from "node:module"; const require = createRequire(import.meta.url); require("child_process").exec(command);',
+      'child_process.exec',
+    ),
+    dataCommand('const { exec } = await import("node:child_process"); exec(command);', 'child_process.exec'),
+    dataCommand('const cp = await import("child_process"); cp.default.exec(command);', 'child_process.exec'),
+    dataCommand('import("node:child_process").then((cp) => cp.exec(command));', 'child_process.exec'),
+    dataCommand(
+      'import { promisify } from "node:util"; import { exec } from "node:child_process"; const run = promisify(exec); await run(command);',
+      'child_process.exec',
+    ),
+    dataCommand('const util = require("util"); const cp = require("child_process"); util.promisify(cp.exec)(command);', 'child_process.exec'),
+    dataCommand('const { exec } = require("child_process"); exec.call(null, command);', 'child_process.exec'),
+    dataCommand('const { exec } = require("child_process"); exec.apply(null, [command, callback]);', 'child_process.exec'),
+    dataCommand('const { exec } = require("child_process"); exec.apply(null, args);', 'child_process.exec'),
+    dataCommand('globalThis.require("child_process").exec(command);', 'child_process.exec'),
+    // Kept in an object literal, or on the instance: class fields and constructor assignments.
+    dataCommand('const cp = require("child_process"); const tools = { shell: cp.execSync }; tools.shell(command);', 'child_process.execSync'),
+    constantCommand('import { exec } from "node:child_process"; const run = { exec }; run.exec("hostname");', 'child_process.exec'),
+    dataCommand(
+      'import { exec } from "node:child_process"; import { promisify } from "node:util"; export class Git { private readonly execAsync = promisify(exec); async status(dir: string) { return this.execAsync(`git -C ${dir} status`); } }',
+      'child_process.exec',
+      typescript(),
+    ),
+    dataCommand('const cp = require("child_process"); class Runner { constructor() { this.run = cp.execSync; } go(command) { return this.run(command); } }', 'child_process.execSync'),
+    dataCommand('import { exec } from "node:child_process"; class Shell { #run = exec; go() { const later = () => this.#run(command); later(); } }', 'child_process.exec'),
+    dataCommand('import cp = require("child_process"); cp.exec(command);', 'child_process.exec', typescript()),
+    // Severity: request input named, through a short local flow.
+    requestInput('const { exec } = require("child_process"); exec("ls " + req.query.dir);', 'child_process.exec', 'req.query'),
+    requestInput('import { execSync } from "node:child_process"; execSync(`convert ${req.body.file} out.png`);', 'child_process.execSync', 'req.body'),
+    requestInput(
+      'import { exec } from "node:child_process"; app.get("/", (req, res) => { const { dir } = req.params; const command = `ls ${dir}`; exec(command); });',
+      'child_process.exec',
+      'req.params',
+    ),
+    requestInput('import { exec } from "node:child_process"; exec(["git", "clone", process.argv[2]].join(" "));', 'child_process.exec', 'process.argv'),
+    requestInput('import { exec } from "node:child_process"; exec(process.env.BUILD_COMMAND);', 'child_process.exec', 'process.env'),
+    requestInput('import { exec } from "node:child_process"; router.post("/", (ctx) => exec(ctx.request.body.cmd));', 'child_process.exec', 'request.body'),
+    // `shell` set truthy: literal, constant, options variable, spread, every function.
+    dataCommand('const { spawn } = require("child_process"); spawn(command, args, { shell: true });', 'child_process.spawn'),
+    dataCommand('const { spawn } = require("child_process"); const useShell = true; spawn(command, { shell: useShell });', 'child_process.spawn'),
+    dataCommand('const { spawnSync } = require("child_process"); const options = { cwd, shell: "/bin/bash" }; spawnSync(command, options);', 'child_process.spawnSync'),
+    dataCommand('const { execFile } = require("child_process"); execFile(file, args, { ...defaults, shell: true }, callback);', 'child_process.execFile'),
+    dataCommand('const { execFileSync } = require("child_process"); const base = { shell: true }; execFileSync(file, args, { ...base });', 'child_process.execFileSync'),
+    dataCommand('import { fork } from "node:child_process"; fork(modulePath, args, { shell: true });', 'child_process.fork'),
+    constantCommand('const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true });', 'child_process.spawn'),
+    // Wrappers.
+    dataCommand('import { execa } from "execa"; await execa(command, { shell: true });', 'execa.execa'),
+    dataCommand('import { execaSync } from "execa"; execaSync(file, args, { shell: true });', 'execa.execaSync'),
+    dataCommand('const execa = require("execa"); execa(command, args, { shell: true });', 'execa'),
+    dataCommand('import { $ } from "execa"; await $({ shell: true })`${command}`;', 'execa.$'),
+    constantCommand('import { $ } from "execa"; await $({ shell: true })`ls -la`;', 'execa.$'),
+    // execa's $(options) runs nothing itself; the commands run where the $ it returns is used.
+    {
+      code: 'import { $ } from "execa";\nconst $$ = $({ shell: true });\nawait $$`${command}`;\nawait $$(file, args);',
+      errors: [
+        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 3 },
+        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 4 },
+      ],
+    },
+    constantCommand('const shell = require("shelljs"); shell.exec("npm test");', 'shelljs.exec'),
+    dataCommand('import shell from "shelljs"; shell.exec(`git checkout ${branch}`);', 'shelljs.exec'),
+    dataCommand('const spawn = require("cross-spawn"); spawn(command, args, { shell: true });', 'cross-spawn'),
+    dataCommand('import crossSpawn from "cross-spawn"; crossSpawn.sync(command, { shell: true });', 'cross-spawn.sync'),
+    // TypeScript and JSX.
+    requestInput(
+      'import { exec } from "node:child_process"; const command: string = req.query.cmd as string; exec(command!, (error: Error | null) => {});',
+      'child_process.exec',
+      'req.query',
+      typescript(),
+    ),
+    dataCommand('import * as cp from "node:child_process"; export const Button = () => <button onClick={() => cp.exec(command)} />;', 'child_process.exec'),
+    dataCommand(
+      'import { execSync } from "node:child_process"; export function Run({ cmd }: { cmd: string }) { return <pre>{execSync(cmd).toString()}</pre>; }',
+      'child_process.execSync',
+      typescript({ jsx: true }),
+    ),
+    // The execFile suggestion, where it is a safe rewrite.
+    constantCommand(
+      'const cp = require("child_process"); cp.exec("git status --short", (error, stdout) => {});',
+      'child_process.exec',
+      { file: 'git', output: 'const cp = require("child_process"); cp.execFile("git", ["status", "--short"], (error, stdout) => {});' },
+    ),
+    constantCommand(
+      "import { exec } from 'node:child_process'; exec('ls -la');",
+      'child_process.exec',
+      { file: 'ls', output: "import { exec, execFile } from 'node:child_process'; execFile('ls', ['-la']);" },
+    ),
+    constantCommand(
+      "const { execSync } = require('child_process'); execSync(`npm --version`, { encoding: 'utf8' });",
+      'child_process.execSync',
+      { file: 'npm', output: "const { execSync, execFileSync } = require('child_process'); execFileSync('npm', ['--version'], { encoding: 'utf8' });" },
+    ),
+    constantCommand(
+      "import { exec as run, execFile } from 'child_process'; run('uptime', callback);",
+      'child_process.exec',
+      { file: 'uptime', output: "import { exec as run, execFile } from 'child_process'; execFile('uptime', [], callback);" },
+    ),
+    // ...and where it is not: shell syntax, builtins, env assignments, another shell, clashes,
+    // promisified and .call forms (different signatures).
+    constantCommand("import { exec } from 'child_process'; exec('ls | grep x');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec('rm *.log');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec('echo \"hi\"');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec('cd /tmp');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec('NODE_ENV=test node app.js');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec('ls', { shell: '/bin/bash' });", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; const execFile = 1; exec('ls');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; import { promisify } from 'util'; await promisify(exec)('ls');", 'child_process.exec'),
+    constantCommand("import { exec } from 'child_process'; exec.call(null, 'ls');", 'child_process.exec'),
+  ],
+});

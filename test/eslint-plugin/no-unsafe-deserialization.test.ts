@@ -1,0 +1,164 @@
+// bastion/no-unsafe-deserialization: function-reviving deserializers, js-yaml by installed version
+// (fixtures with stand-in js-yaml manifests), BSON evalFunctions, and eval-like sinks fed data.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import plugin from 'generator-bastion/eslint-plugin';
+import type { RuleTester } from 'eslint';
+import { createRuleTester, typescript } from './rule-tester.ts';
+
+const rule = plugin.rules['no-unsafe-deserialization'];
+type Invalid = RuleTester.InvalidTestCase;
+
+const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/eslint-plugin/${path}`, import.meta.url));
+/** Files next to a js-yaml 3.14 / 4.1 install. */
+const V3 = { filename: fixture('js-yaml-v3/src/config.js') };
+const V4 = { filename: fixture('js-yaml-v4/src/config.js') };
+/** A file with no js-yaml anywhere above it. */
+const NO_JS_YAML = { filename: join(mkdtempSync(join(tmpdir(), 'bastion-no-js-yaml-')), 'config.js') };
+
+function report(code: string, messageId: string, data: Record<string, string>, extra: Partial<Invalid> = {}): Invalid {
+  return { code, errors: [{ messageId, data }], ...extra };
+}
+const reviver = (code: string, callee: string) => report(code, 'functionReviver', { callee });
+const yamlSchema = (code: string, callee: string, schema: string, extra: Partial<Invalid> = {}) =>
+  report(code, 'unsafeYamlSchema', { callee, schema }, extra);
+const codeFromData = (code: string, callee: string, extra: Partial<Invalid> = {}) => report(code, 'codeFromData', { callee }, extra);
+const V3_DEFAULT = "js-yaml 3's default schema (DEFAULT_FULL_SCHEMA)";
+const JS_FUNCTION_TYPE = 'the js/function type of js-yaml-js-types';
+
+createRuleTester().run('no-unsafe-deserialization', rule, {
+  valid: [
+    // Plain data.
+    'const data = JSON.parse(body);',
+    'const copy = structuredClone(value);',
+    // js-yaml 4+: load is safe by default; safe schemas are safe in any version.
+    { code: 'import yaml from "js-yaml"; yaml.load(text);', ...V4 },
+    { code: 'const { load, loadAll } = require("js-yaml"); load(text); loadAll(text, (doc) => docs.push(doc));', ...V4 },
+    { code: 'import yaml from "js-yaml"; yaml.load(text, { schema: yaml.CORE_SCHEMA });', ...V3 },
+    { code: 'import { load, JSON_SCHEMA } from "js-yaml"; load(text, { schema: JSON_SCHEMA });', ...V3 },
+    { code: 'const yaml = require("js-yaml"); const schema = yaml.FAILSAFE_SCHEMA; yaml.load(text, { schema });', ...NO_JS_YAML },
+    { code: 'const yaml = require("js-yaml"); yaml.safeLoad(text);', ...V3 },
+    // Version from the rule option or the shared setting, over detection.
+    { code: 'import yaml from "js-yaml"; yaml.load(text);', options: [{ jsYamlVersion: '4.1.0' }], ...V3 },
+    { code: 'import yaml from "js-yaml"; yaml.load(text);', settings: { bastion: { jsYamlVersion: 4 } }, ...NO_JS_YAML },
+    // Look-alikes.
+    'const yaml = { load() {} }; yaml.load(text);',
+    'import { load } from "./yaml-loader.js"; load(text);',
+    'import { parse } from "cryo-config"; parse(text);',
+    'serializer.unserialize(text);',
+    // BSON without evalFunctions.
+    'import { deserialize } from "bson"; deserialize(buffer);',
+    'import { BSON } from "mongodb"; BSON.deserialize(buffer, { evalFunctions: false });',
+    'store.configure({ evalFunctions: true });',
+    'import { MongoClient } from "mongodb"; new MongoClient(url, { evalFunctions: false }); collection.find({}, { evalFunctions: false });',
+    // js-yaml-js-types without its function type builds no code.
+    {
+      code: 'import yaml from "js-yaml"; import { regexp } from "js-yaml-js-types"; const schema = yaml.DEFAULT_SCHEMA.extend([regexp]); yaml.load(text, { schema });',
+      ...V4,
+    },
+    // Code sinks with constant code.
+    'const add = new Function("a", "b", "return a + b");',
+    'const vm = require("vm"); vm.runInNewContext("1 + 1", sandbox);',
+    'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
+    'eval("2 + 2");',
+    // A local eval or Function is not the global.
+    { code: 'function evaluate(eval) { return eval(text); }', languageOptions: { sourceType: 'script' } },
+    'import { Function } from "./types.js"; new Function(source);',
+  ],
+  invalid: [
+    // Deserializers that revive functions, in every import style.
+    reviver('const serialize = require("node-serialize"); serialize.unserialize(cookie);', 'node-serialize.unserialize'),
+    reviver('import { unserialize } from "node-serialize"; unserialize(req.cookies.profile);', 'node-serialize.unserialize'),
+    reviver('import * as ser from "node-serialize"; ser.unserialize(data);', 'node-serialize.unserialize'),
+    reviver('const { deserialize: load } = require("serialize-to-js"); load(text);', 'serialize-to-js.deserialize'),
+    reviver('import funcster from "funcster"; funcster.deepDeserialize(payload);', 'funcster.deepDeserialize'),
+    reviver('const Cryo = require("cryo"); const parse = Cryo.parse; parse(text);', 'cryo.parse'),
+    reviver('const { unserialize } = process.getBuiltinModule("node-serialize") ?? {}; unserialize(text);', 'node-serialize.unserialize'),
+    reviver(
+      'import { createRequire } from "node:module"; const load = createRequire(import.meta.url); load("node-serialize").unserialize(text);',
+      'node-serialize.unserialize',
+    ),
+    reviver('const { unserialize } = await import("node-serialize"); unserialize(text);', 'node-serialize.unserialize'),
+    reviver('import { unserialize } from "node-serialize"; unserialize.call(null, text);', 'node-serialize.unserialize'),
+    report('import ser = require("node-serialize"); ser.unserialize(text as string);', 'functionReviver', { callee: 'node-serialize.unserialize' }, typescript()),
+    // js-yaml: version-dependent default, unsafe schemas, js-yaml-js-types.
+    yamlSchema('import yaml from "js-yaml"; yaml.load(text);', 'js-yaml.load', V3_DEFAULT, V3),
+    yamlSchema('const { loadAll } = require("js-yaml"); loadAll(text, (doc) => docs.push(doc));', 'js-yaml.loadAll', V3_DEFAULT, V3),
+    yamlSchema('import yaml from "js-yaml"; yaml.load(text);', 'js-yaml.load', V3_DEFAULT, { options: [{ jsYamlVersion: 3 }], ...V4 }),
+    yamlSchema('import yaml from "js-yaml"; yaml.load(text);', 'js-yaml.load', V3_DEFAULT, { settings: { bastion: { jsYamlVersion: '3.13.1' } }, ...V4 }),
+    yamlSchema('import yaml from "js-yaml"; yaml.load(text, { schema: yaml.DEFAULT_FULL_SCHEMA });', 'js-yaml.load', 'DEFAULT_FULL_SCHEMA', V4),
+    yamlSchema(
+      'import { load, DEFAULT_FULL_SCHEMA as FULL } from "js-yaml"; const options = { schema: FULL }; load(text, options);',
+      'js-yaml.load',
+      'DEFAULT_FULL_SCHEMA',
+      V4,
+    ),
+    yamlSchema(
+      'const yaml = require("js-yaml"); const schema = yaml.Schema.create(yaml.DEFAULT_FULL_SCHEMA, [custom]); yaml.loadAll(text, onDoc, { schema });',
+      'js-yaml.loadAll',
+      'DEFAULT_FULL_SCHEMA',
+      V3,
+    ),
+    yamlSchema('const yaml = require("js-yaml"); yaml.safeLoad(text, { schema: yaml.DEFAULT_FULL_SCHEMA });', 'js-yaml.safeLoad', 'DEFAULT_FULL_SCHEMA', V3),
+    yamlSchema(
+      'import yaml from "js-yaml"; import types from "js-yaml-js-types"; const schema = yaml.DEFAULT_SCHEMA.extend(types.all); yaml.load(text, { schema });',
+      'js-yaml.load',
+      JS_FUNCTION_TYPE,
+      V4,
+    ),
+    yamlSchema(
+      'import { load, DEFAULT_SCHEMA } from "js-yaml"; import { function as jsFunction } from "js-yaml-js-types"; load(text, { schema: DEFAULT_SCHEMA.extend([jsFunction]) });',
+      'js-yaml.load',
+      JS_FUNCTION_TYPE,
+      V4,
+    ),
+    yamlSchema(
+      'import yaml from "js-yaml"; import { all } from "js-yaml-js-types"; function makeSchema() { return yaml.DEFAULT_SCHEMA.extend(all); } yaml.load(text, { schema: makeSchema() });',
+      'js-yaml.load',
+      'a schema extended with js-yaml-js-types',
+      V4,
+    ),
+    report('import yaml from "js-yaml"; yaml.load(text);', 'unknownYamlVersion', { callee: 'js-yaml.load' }, NO_JS_YAML),
+    report('const yaml = require("js-yaml"); yaml.load(text, { json: true });', 'unknownYamlVersion', { callee: 'js-yaml.load' }, NO_JS_YAML),
+    // BSON with evalFunctions.
+    report('import { deserialize } from "bson"; deserialize(buffer, { evalFunctions: true });', 'bsonEvalFunctions', { callee: 'bson.deserialize' }),
+    report('const { BSON } = require("mongodb"); BSON.deserialize(buffer, { evalFunctions: true, cacheFunctions: true });', 'bsonEvalFunctions', {
+      callee: 'mongodb.BSON.deserialize',
+    }),
+    report('import { MongoClient } from "mongodb"; const client = new MongoClient(url, { evalFunctions: true });', 'bsonEvalFunctions', {
+      callee: 'mongodb.MongoClient',
+    }),
+    report('import { MongoClient } from "mongodb"; const docs = await collection.find({}, { evalFunctions: true }).toArray();', 'bsonEvalFunctions', {
+      callee: 'collection.find',
+    }),
+    report('import * as bson from "bson"; const options = { evalFunctions: true }; bson.deserializeStream(data, 0, 1, docs, 0, options);', 'bsonEvalFunctions', {
+      callee: 'bson.deserializeStream',
+    }),
+    // Code sinks fed data: eval of serialized output, new Function, vm "sandboxes".
+    codeFromData('const value = eval("(" + serialized + ")");', 'eval'),
+    codeFromData('const value = globalThis.eval(`(${serialized})`);', 'eval'),
+    codeFromData('const revive = new Function("return " + text); revive();', 'Function'),
+    codeFromData('const revive = Function(source)();', 'Function'),
+    report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
+      callee: 'vm.runInNewContext',
+      source: 'req.body',
+    }),
+    report('import { Script } from "node:vm"; const { code } = req.query; new Script(code).runInThisContext();', 'codeFromRequestInput', {
+      callee: 'vm.Script',
+      source: 'req.query',
+    }),
+    codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
+    codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
+    // TypeScript and JSX.
+    codeFromData('const value: unknown = eval(`(${serialized as string})`);', 'eval', typescript()),
+    yamlSchema(
+      'import * as yaml from "js-yaml"; export const View = ({ text }: { text: string }) => <pre>{String(yaml.load(text))}</pre>;',
+      'js-yaml.load',
+      V3_DEFAULT,
+      { ...typescript({ jsx: true }), filename: fixture('js-yaml-v3/src/view.tsx') },
+    ),
+    reviver('import { unserialize } from "node-serialize"; export const Profile = () => <p>{unserialize(cookie).name}</p>;', 'node-serialize.unserialize'),
+  ],
+});

@@ -1,0 +1,201 @@
+// The package surface: the rules folder, the registry and docs/rules agree; every rule has full
+// metadata; the configs load in a real ESLint and report on JavaScript, TypeScript and JSX.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import plugin, {
+  type NoShellExecMessageIds,
+  type NoShellExecOptions,
+  type NoUnsafeDeserializationMessageIds,
+  type NoUnsafeDeserializationOptions,
+} from 'generator-bastion/eslint-plugin';
+import { ESLint, Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+
+const RULES_SOURCE = new URL('../../src/eslint-plugin/rules/', import.meta.url);
+const RULE_DOCS = new URL('../../docs/rules/', import.meta.url);
+const ruleIds = Object.keys(plugin.rules).sort();
+
+describe('plugin registry', () => {
+  it('exports meta with the package name and version', async () => {
+    const { default: manifest } = await import('generator-bastion/package.json', { with: { type: 'json' } });
+    assert.deepEqual(plugin.meta, { name: 'generator-bastion/eslint-plugin', version: manifest.version });
+  });
+
+  it('registers exactly the rules in src/eslint-plugin/rules/', () => {
+    const files = readdirSync(RULES_SOURCE)
+      .filter((file) => file.endsWith('.ts') && file !== 'index.ts')
+      .map((file) => file.slice(0, -'.ts'.length))
+      .sort();
+    assert.deepEqual(ruleIds, files);
+  });
+
+  it('has one page in docs/rules/ per rule', () => {
+    const pages = readdirSync(RULE_DOCS)
+      .filter((file) => file.endsWith('.md'))
+      .map((file) => file.slice(0, -'.md'.length))
+      .sort();
+    assert.deepEqual(pages, ruleIds);
+  });
+
+  for (const id of ruleIds) {
+    it(`${id} has full metadata`, () => {
+      const rule = plugin.rules[id as keyof typeof plugin.rules];
+      const meta = rule.meta ?? {};
+      assert.equal(rule.name, id);
+      assert.ok(meta.type === 'problem' || meta.type === 'suggestion');
+      assert.ok(meta.docs?.description);
+      assert.equal(meta.docs?.url, new URL(`${id}.md`, RULE_DOCS).href);
+      assert.ok(Array.isArray(meta.schema) && meta.schema.length === 1, 'one options object schema');
+      assert.ok(Object.keys(meta.messages ?? {}).length > 0);
+    });
+  }
+
+  it('enables every rule in both configs', () => {
+    for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
+      for (const id of ruleIds) {
+        const setting = config.rules?.[`bastion/${id}`];
+        assert.equal(Array.isArray(setting) ? setting[0] : setting, 'error', `${config.name}: ${id}`);
+      }
+    }
+  });
+
+  it('registers its plugins under their usual names, and every rule it enables exists', () => {
+    for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
+      assert.deepEqual(Object.keys(config.plugins ?? {}).sort(), ['bastion', 'n', 'regexp', 'security']);
+      assert.equal(config.plugins?.['bastion'], plugin);
+      for (const rule of Object.keys(config.rules ?? {})) {
+        const [prefix, name] = rule.split('/');
+        if (name === undefined) continue;
+        assert.ok(config.plugins?.[prefix as string]?.rules?.[name], `${config.name}: ${rule} exists`);
+      }
+    }
+  });
+});
+
+describe('typed options', () => {
+  it('exports each rule\'s Options and MessageIds types', () => {
+    const shell: NoShellExecOptions = [{ allowConstantCommands: true }];
+    const yaml: NoUnsafeDeserializationOptions = [{ jsYamlVersion: '4.1.0' }];
+    const ids: [NoShellExecMessageIds, NoUnsafeDeserializationMessageIds] = ['requestInputCommand', 'unknownYamlVersion'];
+    // @ts-expect-error -- not an option of the rule
+    const wrong: NoShellExecOptions = [{ allowConstant: true }];
+    const messages = new Linter().verify(
+      'require("child_process").exec("ls"); require("js-yaml").load(text);',
+      [
+        {
+          plugins: { bastion: plugin },
+          languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+          rules: {
+            'bastion/no-shell-exec': ['error', ...shell],
+            'bastion/no-unsafe-deserialization': ['error', ...yaml],
+          },
+        },
+      ],
+      'typed.js',
+    );
+    assert.deepEqual(messages, []);
+    assert.ok(ids[0] in (plugin.rules['no-shell-exec'].meta?.messages ?? {}));
+    assert.ok(ids[1] in (plugin.rules['no-unsafe-deserialization'].meta?.messages ?? {}));
+    assert.ok(wrong);
+  });
+});
+
+describe('odd code', () => {
+  // Shapes the rules must survive: missing and spread arguments, non-constant specifiers,
+  // self-referencing and circular initialisers, getters and computed keys in options.
+  const snippets = [
+    'require(); require(123); require(name).exec(cmd); process.getBuiltinModule(); process.getBuiltinModule(name);',
+    'import(name); import("child_process").then(); import("child_process").then(({ exec }) => exec(cmd));',
+    'const { createRequire } = require("module"); createRequire(); const load = createRequire(import.meta.url); load(); load(name);',
+    'const cp = require("child_process"); cp.exec(); cp.exec(...args); cp.spawn(cmd, ...rest); cp.exec.apply(null); cp.exec.apply(null, null); cp.exec.call();',
+    'const cp = require("child_process"); cp.spawn(cmd, [], { get shell() { return true; }, [key]: true, ...undefined, ...null });',
+    'const cp = require("child_process"); let a = a + req.query.x; cp.exec(a); var b = c, c = b; cp.exec(b);',
+    'const cp = require("child_process"); const o = o2, o2 = o; cp.spawn(cmd, o);',
+    'const util = require("util"); util.promisify(); util.promisify(undefined)(); const p = util.promisify(require("child_process").exec); p.call(); p.apply(null, [,]);',
+    'const yaml = require("js-yaml"); yaml.load(); yaml.loadAll(); yaml.load(text, { schema }); yaml.load(text, { schema: schema.extend(yaml) });',
+    'new Function(); Function(...parts); eval(); eval(...code); new (require("vm").Script)(); require("vm").runInNewContext(...args);',
+    'class A { #x = require("child_process").exec; static y = this; m() { this.#x(); this[k](); } } class B extends A { z = super.m; }',
+    'const t = { run: require("child_process").exec }; t.run(); t["run"](cmd); t[k](cmd); const { run } = t; run(cmd);',
+    'label: for (;;) { break label; } with_ = 1; `${`${`${req.query.a}`}`}`; a?.b?.(c); (0, eval)(x); new.target;',
+  ];
+  for (const [index, code] of snippets.entries()) {
+    it(`snippet ${index} lints without crashing`, () => {
+      const messages = new Linter().verify(
+        code,
+        [
+          {
+            files: ['**/*.ts'],
+            plugins: { bastion: plugin },
+            languageOptions: { parser: tseslint.parser, globals: { require: 'readonly', process: 'readonly' } },
+            rules: { 'bastion/no-shell-exec': 'error', 'bastion/no-unsafe-deserialization': 'error' },
+          },
+        ],
+        'odd.ts',
+      );
+      assert.deepEqual(messages.filter((message) => message.ruleId === null), []);
+    });
+  }
+});
+
+describe('docs/eslint-plugin.md', () => {
+  const guide = readFileSync(new URL('../../docs/eslint-plugin.md', import.meta.url), 'utf8');
+  const mentioned = (rule: string) => guide.includes(`\`${rule}\``);
+
+  it('explains every rule either config enables', () => {
+    for (const config of [plugin.configs.recommended, plugin.configs.strict]) {
+      for (const rule of Object.keys(config.rules ?? {})) assert.ok(mentioned(rule), `${rule} is not explained`);
+    }
+  });
+
+  it('says why each eslint-plugin-security rule is in or out', () => {
+    const security = plugin.configs.recommended.plugins?.['security'];
+    for (const name of Object.keys(security?.rules ?? {})) {
+      assert.ok(mentioned(`security/${name}`), `security/${name} is not discussed`);
+    }
+  });
+});
+
+describe('configs in a real ESLint', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'bastion-configs-'));
+  after(() => rmSync(directory, { recursive: true, force: true }));
+
+  const samples: Record<string, string> = {
+    'server.js': "const { exec } = require('child_process');\nexec('ls ' + req.query.dir);\n",
+    'server.ts': "import cp = require('node:child_process');\nconst dir: string = process.argv[2] as string;\ncp.execSync(`du -sh ${dir}`);\n",
+    'view.jsx': "import { unserialize } from 'node-serialize';\nexport const View = ({ cookie }) => <p>{unserialize(cookie).name}</p>;\n",
+    'view.tsx': "import vm from 'node:vm';\nexport const Calc = ({ expr }: { expr: string }) => <b>{String(vm.runInNewContext(expr))}</b>;\n",
+    'clean.ts': "import { execFile } from 'node:child_process';\nexecFile('git', ['status'], (error: Error | null) => { if (error) throw error; });\n",
+  };
+  for (const [name, code] of Object.entries(samples)) writeFileSync(join(directory, name), code);
+
+  async function lintWith(config: Linter.Config): Promise<Map<string, ESLint.LintResult>> {
+    const eslint = new ESLint({ cwd: directory, overrideConfigFile: true, overrideConfig: [config] });
+    const results = await eslint.lintFiles(Object.keys(samples));
+    return new Map(results.map((result) => [result.filePath.slice(directory.length + 1), result]));
+  }
+
+  // strict also reports sync calls at the top level of a module.
+  const expectedOnServerTs = {
+    recommended: ['bastion/no-shell-exec'],
+    strict: ['bastion/no-sync', 'bastion/no-shell-exec'],
+  };
+  for (const name of ['recommended', 'strict'] as const) {
+    it(`${name} parses and reports on .js, .ts, .jsx and .tsx`, async () => {
+      const results = await lintWith(plugin.configs[name]);
+      const ruleIdsIn = (file: string) => {
+        const result = results.get(file);
+        assert.ok(result, `${file} was linted`);
+        assert.deepEqual(result.messages.filter((message) => message.fatal), [], `${file} parses`);
+        return result.messages.map((message) => message.ruleId);
+      };
+      assert.deepEqual(ruleIdsIn('server.js'), ['bastion/no-shell-exec']);
+      assert.deepEqual(ruleIdsIn('server.ts'), expectedOnServerTs[name]);
+      assert.deepEqual(ruleIdsIn('view.jsx'), ['bastion/no-unsafe-deserialization']);
+      assert.deepEqual(ruleIdsIn('view.tsx'), ['bastion/no-unsafe-deserialization']);
+      assert.deepEqual(ruleIdsIn('clean.ts'), []);
+    });
+  }
+});

@@ -1,0 +1,147 @@
+// Dump files on disk: names, modes, atomic publication, retention, and what happens when the
+// directory cannot be written. Real child processes with the watchdog preloaded.
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { pruneDumps } from '../../src/watchdog/dump.ts';
+import { fixture, readDumps, runFixture } from './harness.ts';
+
+const DUMP_NAME = /^stall-(\d{8}T\d{6}Z)-(\d+)-(\d+)\.json$/;
+const scratch = mkdtempSync(join(tmpdir(), 'bastion-dump-files-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+// Thresholds and blocks are generous: on a starved machine the loop can lag for a few hundred ms
+// on its own, and a stall must last long enough after detection for its stack to be taken.
+function stalls(count: number, blockMs: number, env: Record<string, string | undefined> = {}): ReturnType<typeof runFixture> {
+  return runFixture(fixture('api/stalls.mjs'), {
+    env: {
+      BASTION_WATCHDOG_TIMEOUT_MS: '500',
+      STALL_COUNT: String(count),
+      STALL_MS: String(blockMs),
+      ...env,
+    },
+  });
+}
+
+describe('dump files', { concurrency: true }, () => {
+  it('are named stall-<time>-<pid>-<seq>.json, mode 0600, in a 0700 directory, with no temp files left', async () => {
+    const result = await stalls(2, 3000);
+    assert.equal(result.code, 0, result.stderr);
+    const names = readdirSync(result.dir).sort();
+    const reported = result.stderr.match(/event loop stalled/g)?.length;
+    assert.equal(names.length, reported, `${names.join(', ')}\n${result.stderr}`);
+    assert.equal(statSync(result.dir).mode & 0o777, 0o700);
+    const pids = new Set<string>();
+    const seqs: number[] = [];
+    for (const name of names) {
+      const match = DUMP_NAME.exec(name);
+      assert.ok(match, `unexpected file ${name}`);
+      pids.add(match[2] ?? '');
+      seqs.push(Number(match[3]));
+      assert.equal(statSync(join(result.dir, name)).mode & 0o777, 0o600, name);
+      // The block's dump line names the file, and the file is complete JSON of the documented kind.
+      assert.ok(result.stderr.includes(`  dump: ${join(result.dir, name)}\n`), result.stderr);
+      const dump = JSON.parse(readFileSync(join(result.dir, name), 'utf8')) as { kind: string; pid: number; time: string };
+      assert.equal(dump.kind, 'stall');
+      assert.equal(String(dump.pid), match[2]);
+      // The name's timestamp is the dump's time, to the second.
+      assert.equal(match[1], dump.time.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+    }
+    assert.equal(pids.size, 1);
+    assert.deepEqual(seqs.sort(), seqs.map((_, index) => index + 1));
+    const blamed = result.dumps.filter((dump) => dump.stack[0]?.functionName === 'blockEventLoop');
+    assert.equal(blamed.length, 2, result.stderr);
+    // Each stall is reported once, and its recovery once after it.
+    const events = result.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('bastion watchdog:'))
+      .map((line) => line.split(' ')[4]);
+    assert.deepEqual(events, events.map((_, index) => (index % 2 === 0 ? 'stalled' : 'recovered')), result.stderr);
+  });
+
+  it('keep at most maxDumps files, deleting the oldest and nothing that is not a dump', async () => {
+    const dir = join(scratch, 'count');
+    mkdirSync(dir, { mode: 0o700 });
+    const foreign = ['notes.txt', 'stall-notes.json', 'stall-20200101T000000Z-1-1.json.bak'];
+    for (const name of foreign) writeFileSync(join(dir, name), 'not ours');
+    const result = await stalls(4, 2000, { BASTION_WATCHDOG_DIR: dir, BASTION_WATCHDOG_MAX_DUMPS: '2' });
+    assert.equal(result.code, 0, result.stderr);
+    const reported = result.stderr.match(/event loop stalled/g)?.length ?? 0;
+    assert.ok(reported >= 4, result.stderr);
+    const names = readdirSync(dir);
+    for (const name of foreign) assert.ok(names.includes(name), `${name} was deleted`);
+    const seqs = names.flatMap((name) => DUMP_NAME.exec(name)?.[3] ?? []).map(Number);
+    assert.deepEqual(seqs.sort(), [reported - 1, reported]);
+  });
+
+  it('keep at most maxDumpBytes, but always the dump just written', async () => {
+    const dir = join(scratch, 'bytes');
+    const result = await stalls(3, 2000, { BASTION_WATCHDOG_DIR: dir, BASTION_WATCHDOG_MAX_DUMP_BYTES: '1' });
+    assert.equal(result.code, 0, result.stderr);
+    const reported = result.stderr.match(/event loop stalled/g)?.length ?? 0;
+    assert.ok(reported >= 3, result.stderr);
+    assert.deepEqual(readdirSync(dir).map((name) => DUMP_NAME.exec(name)?.[3]), [String(reported)]);
+  });
+
+  it('are not written when the directory cannot be made: one line per stall, and the app keeps running', async () => {
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, '');
+    const dir = join(file, 'dumps');
+    const result = await stalls(2, 3000, { BASTION_WATCHDOG_DIR: dir });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'stalls done: 2\n');
+    const reported = result.stderr.match(/event loop stalled for \d+ ms/g)?.length ?? 0;
+    assert.ok(reported >= 2, result.stderr);
+    const failures = result.stderr.split('\n').filter((line) => line.includes('cannot write dump'));
+    assert.equal(failures.length, reported, result.stderr);
+    for (const line of failures) assert.match(line, new RegExp(`^bastion watchdog: cannot write dump to ${dir}: ENOTDIR\\b`));
+    // The stall blocks still went out, with their stacks, but without a dump line.
+    assert.equal(result.stderr.match(/ {4}at blockEventLoop \(/g)?.length, 2, result.stderr);
+    assert.doesNotMatch(result.stderr, /\n {2}dump: /);
+  });
+
+  it('go by default to a private <tmpdir>/bastion-watchdog-<uid>, which is refused when others can write it', async () => {
+    const temp = join(scratch, 'tmp');
+    mkdirSync(temp);
+    const uid = process.getuid?.() ?? 'user';
+    const fresh = await stalls(1, 3000, { TMPDIR: temp, BASTION_WATCHDOG_DIR: undefined });
+    const dir = join(temp, `bastion-watchdog-${uid}`);
+    assert.equal(statSync(dir).mode & 0o777, 0o700, fresh.stderr);
+    const written = readDumps(dir).length;
+    assert.ok(written >= 1, fresh.stderr);
+
+    chmodSync(dir, 0o777);
+    const shared = await stalls(1, 3000, { TMPDIR: temp, BASTION_WATCHDOG_DIR: undefined });
+    assert.equal(shared.code, 0);
+    assert.match(shared.stderr, new RegExp(`bastion watchdog: cannot write dump to ${dir}: .*not a private directory`));
+    assert.equal(readDumps(dir).length, written);
+  });
+});
+
+describe('pruneDumps', () => {
+  it('deletes oldest first by modification time, then by name', () => {
+    const dir = mkdtempSync(join(scratch, 'prune-'));
+    const names = ['stall-20260101T000000Z-9-3.json', 'stall-20260101T000000Z-9-1.json', 'stall-20260101T000000Z-9-2.json'];
+    names.forEach((name, index) => {
+      writeFileSync(join(dir, name), '{}');
+      // Modification order differs from name order: seq 3 is the oldest file.
+      utimesSync(join(dir, name), 1_000 + index, 1_000 + index);
+    });
+    pruneDumps({ dir, mustBePrivate: false, maxDumps: 2, maxDumpBytes: 1_000 }, 'stall-20260101T000000Z-9-2.json');
+    assert.deepEqual(readdirSync(dir).sort(), ['stall-20260101T000000Z-9-1.json', 'stall-20260101T000000Z-9-2.json']);
+  });
+
+  it("removes temp files a dead writer left behind, but not a live writer's, nor look-alikes", () => {
+    const dir = mkdtempSync(join(scratch, 'prune-'));
+    const stale = '.stall-20260101T000000Z-9-1.json.0a1b2c3d4e5f.tmp';
+    const fresh = '.stall-20260101T000000Z-9-2.json.0a1b2c3d4e5f.tmp';
+    const lookAlike = '.stall-notes.tmp';
+    for (const name of [stale, fresh, lookAlike]) writeFileSync(join(dir, name), '{');
+    utimesSync(join(dir, stale), 1_000, 1_000);
+    utimesSync(join(dir, lookAlike), 1_000, 1_000);
+    pruneDumps({ dir, mustBePrivate: false, maxDumps: 20, maxDumpBytes: 1_000 }, 'none');
+    assert.deepEqual(readdirSync(dir).sort(), [fresh, lookAlike].sort());
+  });
+});

@@ -1,0 +1,158 @@
+// The fault matrix: each way a Node main thread gets stuck, in a real child process with the
+// watchdog preloaded at a 500 ms threshold. Each dump must name the fixture's culprit function at
+// its marked line, and the stderr block must agree with the dump.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fixture, runFixture, startFixture, waitForDumps } from './harness.ts';
+import {
+  assertOneCapturedStall,
+  assertStallDump,
+  assertStallReported,
+  describeRun,
+  fixtureOutput,
+  recoveries,
+  stallEnv,
+  THRESHOLD_MS,
+} from './stall-assertions.ts';
+
+// The suite shares two loaded cores with everything else: bounds are generous on purpose.
+const TEST_TIMEOUT_MS = 120_000;
+const exitEnv = { ...stallEnv, BASTION_WATCHDOG_ACTION: 'exit' };
+
+describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
+  test('infinite busy loop: dumped, then the process exits 70', async () => {
+    const file = fixture('busy-loop.mjs');
+    const result = await runFixture(file, { env: exitEnv });
+
+    assert.equal(result.code, 70, describeRun(result));
+    assert.equal(result.signal, null);
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'spinForever' }, action: 'exit' });
+  });
+
+  test('finite 3 s loop: one dump, then the recovery line with the whole stall, exit 0', async () => {
+    const file = fixture('finite-loop.mjs');
+    const result = await runFixture(file, { env: stallEnv });
+
+    assert.equal(result.code, 0, describeRun(result));
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'spinForAWhile' } });
+    // Counted by the app after the stall: the watchdog opened no port while handling it.
+    assert.deepEqual(fixtureOutput(result), { listeningSockets: 0 });
+    const [recovery] = recoveries(result);
+    assert.ok(recovery!.totalMs >= 2500 && recovery!.totalMs < 30_000, `recovered after ${recovery!.totalMs} ms`);
+  });
+
+  test('catastrophic regex backtracking', async () => {
+    const file = fixture('regex-backtracking.mjs');
+    const result = await runFixture(file, { env: stallEnv });
+
+    assert.equal(result.code, 0, describeRun(result));
+    const { regexMs } = fixtureOutput<{ regexMs: number }>(result);
+    assert.ok(regexMs > 2 * THRESHOLD_MS, `the regex took only ${regexMs} ms: size the input up`);
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'matchHostileInput' } });
+  });
+
+  test('JSON.parse of a huge document: dumped while the parse still runs', async () => {
+    const result = await runFixture(fixture('json-parse.mjs'), { env: stallEnv });
+
+    assert.equal(result.code, 0, describeRun(result));
+    const { parseStartedAt, parseEndedAt, count } = fixtureOutput<JsonParseOutput>(result);
+    assert.equal(count, 3_000_000);
+    assert.ok(parseEndedAt - parseStartedAt > 1000, `the parse took only ${parseEndedAt - parseStartedAt} ms`);
+    assert.equal(result.dumps.length, 1, describeRun(result));
+    const dump = result.dumps[0]!;
+    assertStallDump(dump, { pid: result.pid });
+    const block = assertStallReported(result, dump);
+    // JSON.parse is one native call that takes no interrupt, so a pause cannot land inside it: the
+    // dump must not wait for the parse to end, and says the stack was not captured.
+    const lateMs = Math.round(statSync(block.dumpPath!).mtimeMs - parseEndedAt);
+    assert.ok(lateMs < 0, `dump written ${lateMs} ms after the parse ended`);
+    assert.equal(dump.stackStatus, 'native');
+    assert.deepEqual(dump.stack, []);
+    assert.equal(dump.native?.tid, result.pid);
+    assert.equal(recoveries(result).length, 1, result.stderr);
+  });
+
+  test('Atomics.wait deadlock with a worker: dumped, then exit 70', async () => {
+    const file = fixture('atomics-deadlock.mjs');
+    const result = await runFixture(file, { env: exitEnv });
+
+    assert.equal(result.code, 70, describeRun(result));
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'waitForWorkerForever' }, action: 'exit' });
+  });
+
+  test('microtask starvation by a self-requeueing promise callback', async () => {
+    const file = fixture('microtask-starvation.mjs');
+    const result = await runFixture(file, { env: stallEnv });
+
+    assert.equal(result.code, 0, describeRun(result));
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'requeueItself' } });
+  });
+
+  test('process.nextTick recursion', async () => {
+    const file = fixture('next-tick-recursion.mjs');
+    const result = await runFixture(file, { env: stallEnv });
+
+    assert.equal(result.code, 0, describeRun(result));
+    assertOneCapturedStall(result, { culprit: { file, functionName: 'recurseThroughNextTick' } });
+  });
+
+  for (const mode of ['open', 'read'] as const) {
+    test(`sync read of a FIFO nobody writes, blocked in ${mode}(2): native dump on time`, async (t) => {
+      const fifoDir = mkdtempSync(join(tmpdir(), 'bastion-fifo-'));
+      t.after(() => rmSync(fifoDir, { recursive: true, force: true }));
+      const fifo = join(fifoDir, 'nobody-writes');
+      execFileSync('mkfifo', [fifo]);
+      const running = startFixture(fixture('fifo-read.mjs'), { env: stallEnv, args: [fifo, mode] });
+
+      // The dump must appear while the main thread is still blocked: the FIFO is not written yet.
+      const [dump] = await waitForDumps(running.dir, 1, 8000).catch((error: unknown) => {
+        running.child.kill('SIGKILL');
+        throw error;
+      });
+      assert.equal(running.child.exitCode, null, 'the fixture ended before the FIFO was written');
+      unblockFifo(fifo, 'unblocked');
+      const result = await running.result;
+
+      assert.equal(result.code, 0, describeRun(result));
+      assert.deepEqual(fixtureOutput(result), { read: 'unblocked' });
+      assert.equal(result.dumps.length, 1, describeRun(result));
+      assertStallDump(dump!, { pid: result.pid });
+      assert.equal(dump!.stackStatus, 'native');
+      assert.deepEqual(dump!.stack, []);
+      assert.ok(dump!.stackError, 'a native dump says why it has no stack');
+      assertStallReported(result, dump!);
+      const native = dump!.native;
+      assert.ok(native, 'Linux facts about the blocked thread');
+      assert.equal(native.tid, result.pid, 'the main thread id is the pid');
+      if (mode === 'read') {
+        const fds = JSON.stringify(native.fds);
+        assert.ok(native.fds.some(({ target }) => target === fifo), `FIFO not among fds: ${fds}`);
+      } else {
+        // Still inside open(2), so there is no fd for the FIFO yet; the syscall says where it is.
+        assert.match(native.syscall ?? '', /open/);
+      }
+      assert.equal(recoveries(result).length, 1, result.stderr);
+    });
+  }
+});
+
+interface JsonParseOutput {
+  parseStartedAt: number;
+  parseEndedAt: number;
+  count: number;
+}
+
+// Writes to the FIFO without ever blocking the test: with O_NONBLOCK, open fails (ENXIO) when no
+// reader is there, rather than waiting for one.
+function unblockFifo(fifo: string, text: string): void {
+  const fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}

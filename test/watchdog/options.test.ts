@@ -1,0 +1,137 @@
+// Option validation, through the public API and through the preload's environment variables:
+// bad values are rejected (never clamped) with an error naming the option, the value and its type.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { startWatchdog } from 'generator-bastion/watchdog';
+import type { WatchdogOptions } from 'generator-bastion/watchdog';
+import { fixture, runFixture } from './harness.ts';
+
+const VARIABLES = [
+  'BASTION_WATCHDOG',
+  'BASTION_WATCHDOG_TIMEOUT_MS',
+  'BASTION_WATCHDOG_ACTION',
+  'BASTION_WATCHDOG_DIR',
+  'BASTION_WATCHDOG_EXIT_CODE',
+  'BASTION_WATCHDOG_GRACE_MS',
+  'BASTION_WATCHDOG_MAX_DUMPS',
+  'BASTION_WATCHDOG_MAX_DUMP_BYTES',
+];
+
+afterEach(() => {
+  for (const name of VARIABLES) delete process.env[name];
+});
+
+describe('startWatchdog() options', () => {
+  const rejected: [string, unknown, ErrorConstructor, RegExp][] = [
+    ['timeoutMs', -1, RangeError, /^options\.timeoutMs must be an integer from 50 to 2147483647 \(milliseconds\), got -1 \(number\)$/],
+    ['timeoutMs', Number.NaN, RangeError, /options\.timeoutMs .*got NaN \(number\)/],
+    ['timeoutMs', Number.POSITIVE_INFINITY, RangeError, /got Infinity \(number\)/],
+    ['timeoutMs', 0, RangeError, /got 0 \(number\)/],
+    ['timeoutMs', 10, RangeError, /got 10 \(number\)/], // too small: rejected, not clamped to 50
+    ['timeoutMs', 1.5, RangeError, /got 1\.5 \(number\)/],
+    ['timeoutMs', 2 ** 31, RangeError, /got 2147483648 \(number\)/],
+    ['timeoutMs', '30s', TypeError, /^options\.timeoutMs must be an integer \(milliseconds\), got "30s" \(string\)$/],
+    ['timeoutMs', '500', TypeError, /got "500" \(string\)/],
+    ['timeoutMs', null, TypeError, /got null/],
+    ['timeoutMs', 500n, TypeError, /got 500 \(bigint\)/],
+    ['action', 'restart', RangeError, /^options\.action must be one of dump, exit, abort, got "restart" \(string\)$/],
+    ['action', 'DUMP', RangeError, /got "DUMP" \(string\)/],
+    ['action', 1, TypeError, /options\.action .*got 1 \(number\)/],
+    ['dir', '', RangeError, /^options\.dir must be a non-empty path without NUL bytes, got "" \(string\)$/],
+    ['dir', 'a\0b', RangeError, /options\.dir/],
+    ['dir', 42, TypeError, /options\.dir must be a path, got 42 \(number\)/],
+    ['exitCode', 0, RangeError, /options\.exitCode must be an integer from 1 to 255/],
+    ['exitCode', 256, RangeError, /got 256 \(number\)/],
+    ['startupGraceMs', -1, RangeError, /options\.startupGraceMs .*got -1 \(number\)/],
+    ['maxDumps', 0, RangeError, /options\.maxDumps .*got 0 \(number\)/],
+    ['maxDumpBytes', -1, RangeError, /options\.maxDumpBytes .*got -1 \(number\)/],
+  ];
+  for (const [name, value, type, message] of rejected) {
+    it(`rejects ${name}: ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)}`, () => {
+      assert.throws(() => startWatchdog({ [name]: value } as WatchdogOptions), (error: Error) => {
+        assert.equal(error.constructor, type);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+
+  it('rejects unknown options, naming them (a typo must not silently fall back to a default)', () => {
+    assert.throws(() => startWatchdog({ timeout: 500 } as WatchdogOptions), {
+      name: 'TypeError',
+      message: /unknown watchdog option 'timeout'/,
+    });
+  });
+
+  it('rejects options that are not an object', () => {
+    for (const value of [null, 'fast', 5, [1]]) {
+      assert.throws(() => startWatchdog(value as WatchdogOptions), { name: 'TypeError', message: /options must be an object/ });
+    }
+  });
+});
+
+describe('environment variables (read by the API as defaults)', () => {
+  const rejected: [string, string, RegExp][] = [
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '-5', /^BASTION_WATCHDOG_TIMEOUT_MS must be a whole number of milliseconds, got "-5" \(string\)$/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', 'NaN', /got "NaN" \(string\)/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '30s', /got "30s" \(string\)/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '', /got "" \(string\)/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '1e3', /got "1e3" \(string\)/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', ' 500', /got " 500" \(string\)/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '99999999999999999999', /^BASTION_WATCHDOG_TIMEOUT_MS must be an integer from 50 to 2147483647 .*got "99999999999999999999" \(string\)$/],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '20', /from 50 to .*got "20" \(string\)/],
+    ['BASTION_WATCHDOG_ACTION', 'restart', /^BASTION_WATCHDOG_ACTION must be one of dump, exit, abort, got "restart" \(string\)$/],
+    ['BASTION_WATCHDOG_ACTION', '', /BASTION_WATCHDOG_ACTION .*got "" \(string\)/],
+    ['BASTION_WATCHDOG_DIR', '', /^BASTION_WATCHDOG_DIR must be a non-empty path/],
+    ['BASTION_WATCHDOG_EXIT_CODE', '0', /^BASTION_WATCHDOG_EXIT_CODE must be an integer from 1 to 255/],
+    ['BASTION_WATCHDOG_GRACE_MS', '1.5', /^BASTION_WATCHDOG_GRACE_MS must be a whole number/],
+    ['BASTION_WATCHDOG_MAX_DUMPS', '0', /^BASTION_WATCHDOG_MAX_DUMPS must be an integer from 1/],
+    ['BASTION_WATCHDOG_MAX_DUMP_BYTES', 'lots', /^BASTION_WATCHDOG_MAX_DUMP_BYTES must be a whole number of bytes/],
+  ];
+  for (const [variable, value, message] of rejected) {
+    it(`rejects ${variable}=${JSON.stringify(value)}`, () => {
+      process.env[variable] = value;
+      assert.throws(() => startWatchdog(), (error: Error) => {
+        assert.ok(error instanceof TypeError || error instanceof RangeError, `unexpected ${error.constructor.name}`);
+        assert.match(error.message, message);
+        return true;
+      });
+    });
+  }
+
+  it('lets an explicit option win over the variable, and does not validate the variable then', async () => {
+    process.env.BASTION_WATCHDOG_TIMEOUT_MS = '30s';
+    process.env.BASTION_WATCHDOG_ACTION = 'exit';
+    const watchdog = startWatchdog({ timeoutMs: 750, dir: 'relative/dumps' });
+    try {
+      assert.equal(watchdog.timeoutMs, 750);
+      assert.equal(watchdog.action, 'exit'); // not given: taken from the variable
+      assert.equal(watchdog.dir, `${process.cwd()}/relative/dumps`); // made absolute
+    } finally {
+      await watchdog.stop();
+    }
+  });
+});
+
+describe('the preload with invalid variables', () => {
+  const cases: [string, string][] = [
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '-5'],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '30s'],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', ''],
+    ['BASTION_WATCHDOG_TIMEOUT_MS', '99999999999'],
+    ['BASTION_WATCHDOG_ACTION', 'restart'],
+  ];
+  for (const [variable, value] of cases) {
+    it(`prints one line naming ${variable}=${JSON.stringify(value)} and lets the app run unwatched`, async () => {
+      const result = await runFixture(fixture('api/stalls.mjs'), { env: { [variable]: value } });
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, 'stalls done: 0\n');
+      const lines = result.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, result.stderr);
+      const line = lines[0] ?? '';
+      assert.ok(line.startsWith(`bastion watchdog: not started: ${variable} must be `), line);
+      assert.ok(line.endsWith(`got ${JSON.stringify(value)} (string)`), line);
+      assert.deepEqual(result.dumps, []);
+    });
+  }
+});

@@ -10,15 +10,16 @@ import { fileURLToPath } from 'node:url';
 // bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
 import bastion from '../../dist/eslint-plugin/index.js';
 import { BASTION_CLASS_MAP, formatPercent } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
-import { countByRule, lintTree, listTreeFiles, loadTreeFiles, sampleEvery } from '../../test/eslint-plugin/helpers/real-tree.ts';
+import { countByRule, lintTree, listTreeFiles, loadTreeFiles, sampleEvery, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
 import { measureAccuracy } from './accuracy.ts';
 import { addedToCore, measureRuleTimes, measureSpeed, pluginShareOfCore } from './speed.ts';
-import { BENCH_DIR, bastionAllRules, bastionSubject, loadSdlSubject, securitySubject, speedSubjects } from './tools.ts';
+import { BENCH_DIR, bastionAllRules, bastionSubject, loadSdlSubject, securitySubject, speedSubjects, type SpeedSubject } from './tools.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 // Bundles over 1 MB (typescript's compiler alone is 15 MB) would make the timing mostly parser time.
 const MAX_TIMED_FILE_BYTES = 1_000_000;
 const ADDED_TIME_BAR = 0.05;
+const STATS_PASSES = 3;
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)} %`;
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
@@ -75,6 +76,13 @@ function runCrashCheck(paths: readonly string[]) {
   return { files: paths.length, ...tree, findingsPerRule };
 }
 
+async function shareOfCoreOverPasses(subject: SpeedSubject, files: readonly TreeFile[], prefix: string) {
+  const passes = [];
+  for (let pass = 0; pass < STATS_PASSES; pass++) passes.push(pluginShareOfCore(await measureRuleTimes(subject, files), prefix));
+  const ratios = passes.map((pass) => pass.ratioToCore).sort((a, b) => a - b);
+  return { medianRatioToCore: ratios[Math.floor(ratios.length / 2)] ?? NaN, passes };
+}
+
 async function runSpeed(paths: readonly string[], sampleStep: number, rounds: number) {
   console.log('\n== Speed: ESLint recommended alone, + bastion, + eslint-plugin-security ==');
   const files = loadTreeFiles(sampleEvery(paths.filter((path) => statSync(path).size <= MAX_TIMED_FILE_BYTES), sampleStep));
@@ -85,6 +93,7 @@ async function runSpeed(paths: readonly string[], sampleStep: number, rounds: nu
   console.table(
     results.map((result) => ({
       config: result.subject,
+      'CPU s (best round per chunk)': seconds(result.minChunksCpuMs),
       'median CPU s': seconds(result.medianCpuMs),
       'CPU s per round': result.roundsCpuMs.map(seconds).join(' '),
       'median wall s': seconds(result.medianWallMs),
@@ -93,26 +102,27 @@ async function runSpeed(paths: readonly string[], sampleStep: number, rounds: nu
   const added = { bastion: addedToCore(results, 'core + bastion'), security: addedToCore(results, 'core + security') };
   for (const [name, share] of Object.entries(added)) {
     console.log(
-      `${name} adds ${percent(share.ratioToCoreCpu)} to core CPU time (median of per-round paired ratios ` +
-        `${share.pairedRatiosCpu.map(percent).join(', ')}); difference of medians: ${seconds(share.addedCpuMs)} s CPU = ` +
-        `${percent(share.ratioOfMediansCpu)}, ${seconds(share.addedWallMs)} s wall = ${percent(share.ratioOfMediansWall)}`,
+      `${name} adds ${percent(share.ratioToCoreCpu)} to core CPU time (best round per chunk); per-round paired ` +
+        `ratios ${share.pairedRatiosCpu.map(percent).join(', ')} (median ${percent(share.medianPairedRatioCpu)}); ` +
+        `difference of medians: ${percent(share.ratioOfMediansCpu)} CPU, ${percent(share.ratioOfMediansWall)} wall`,
     );
   }
-  console.log(`bar for bastion: <= ${percent(ADDED_TIME_BAR)} of core time`);
 
-  console.log('\n== Cross-check: ESLint per-rule times (stats: true), one pass each ==');
+  // ESLint times each rule (its create() and listeners) and the parser on every file, so load from
+  // other work falls on core and plugin rules alike: on a shared machine this is the steadier figure.
+  console.log(`\n== ESLint per-rule times (stats: true), ${STATS_PASSES} passes each ==`);
   const [, withBastion, withSecurity] = speedSubjects;
   if (!withBastion || !withSecurity) throw new Error('speed subjects changed');
   const ruleTimes = {
-    bastion: pluginShareOfCore(await measureRuleTimes(withBastion, files), 'bastion/'),
-    security: pluginShareOfCore(await measureRuleTimes(withSecurity, files), 'security/'),
+    bastion: await shareOfCoreOverPasses(withBastion, files, 'bastion/'),
+    security: await shareOfCoreOverPasses(withSecurity, files, 'security/'),
   };
-  for (const [name, times] of Object.entries(ruleTimes)) {
-    console.log(
-      `${name}: rules ${times.pluginRulesMs.toFixed(0)} ms vs parse ${times.parseMs.toFixed(0)} ms + core rules ` +
-        `${times.coreRulesMs.toFixed(0)} ms = ${percent(times.ratioToCore)}`,
-    );
-    console.log(`  ${Object.entries(times.perRuleMs).map(([ruleId, ms]) => `${ruleId} ${ms.toFixed(0)} ms`).join(', ')}`);
+  for (const [name, { passes, medianRatioToCore }] of Object.entries(ruleTimes)) {
+    console.log(`${name}: ${percent(medianRatioToCore)} of parse + core rules (median; passes ${passes.map((pass) => percent(pass.ratioToCore)).join(', ')})`);
+    for (const pass of passes) {
+      const perRule = Object.entries(pass.perRuleMs).map(([ruleId, ms]) => `${ruleId} ${ms.toFixed(0)}`);
+      console.log(`  parse ${pass.parseMs.toFixed(0)} ms, core rules ${pass.coreRulesMs.toFixed(0)} ms, ${name} ${pass.pluginRulesMs.toFixed(0)} ms (${perRule.join(', ')})`);
+    }
   }
   return { files: files.length, bytes, selection, rounds, results, added, ruleTimes };
 }
@@ -132,7 +142,9 @@ async function main(): Promise<void> {
   const report = { startedAt: startedAt.toISOString(), node: process.version, bastionVersion: bastion.meta.version, accuracy, crashCheck, speed };
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nWrote ${file} (bench took ${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s)`);
-  if (crashCheck.crashes.length > 0 || speed.added.bastion.ratioToCoreCpu > ADDED_TIME_BAR) process.exitCode = 1;
+  const overBar = speed.ruleTimes.bastion.medianRatioToCore > ADDED_TIME_BAR;
+  console.log(`bastion's rules: ${percent(speed.ruleTimes.bastion.medianRatioToCore)} of core time by ESLint's stats (bar: <= ${percent(ADDED_TIME_BAR)})${overBar ? ': OVER THE BAR' : ''}`);
+  if (crashCheck.crashes.length > 0 || overBar) process.exitCode = 1;
 }
 
 await main();

@@ -28,6 +28,11 @@ async function lintAll(linters: Linters, files: readonly TreeFile[]): Promise<ES
 
 export interface SpeedResult {
   readonly subject: string;
+  /**
+   * Sum over chunks of each chunk's smallest CPU time across rounds, ms. Interference from other
+   * work only ever adds time, so the minimum is the least disturbed measurement of each chunk.
+   */
+  readonly minChunksCpuMs: number;
   /** CPU time (user + system) of this process per round, ms, in round order. */
   readonly roundsCpuMs: readonly number[];
   readonly medianCpuMs: number;
@@ -58,8 +63,9 @@ const CHUNK_FILES = 16;
 /**
  * Times `rounds` passes of every subject over the files. The subjects take turns on each chunk of
  * 16 files, in an order that rotates from chunk to chunk, so that changes in machine load (the
- * cores are shared) fall on all of them alike; CPU time is the primary measure for the same reason.
- * A first, untimed pass over files of every kind warms up the JIT, the parsers and the config caches.
+ * cores are shared) fall on all of them alike; CPU time is measured for the same reason, and each
+ * chunk's best round is kept. A first, untimed pass over files of every kind warms up the JIT, the
+ * parsers and the config caches.
  */
 export async function measureSpeed(
   subjects: readonly SpeedSubject[],
@@ -71,17 +77,23 @@ export async function measureSpeed(
   for (const subjectLinters of linters) await lintAll(subjectLinters, warmUpFiles(files));
   const cpu: number[][] = subjects.map(() => []);
   const wall: number[][] = subjects.map(() => []);
+  // Per subject, per chunk: the smallest CPU time seen over the rounds.
+  const chunkCount = Math.ceil(files.length / CHUNK_FILES);
+  const chunkMinCpu: number[][] = subjects.map(() => new Array<number>(chunkCount).fill(Infinity));
   for (let round = 0; round < rounds; round++) {
     const roundCpu = subjects.map(() => 0);
     const roundWall = subjects.map(() => 0);
-    for (let first = 0, turn = round; first < files.length; first += CHUNK_FILES, turn++) {
-      const chunk = files.slice(first, first + CHUNK_FILES);
+    for (let chunkIndex = 0; chunkIndex < chunkCount; chunkIndex++) {
+      const chunk = files.slice(chunkIndex * CHUNK_FILES, (chunkIndex + 1) * CHUNK_FILES);
       for (let offset = 0; offset < subjects.length; offset++) {
-        const index = (turn + offset) % subjects.length;
+        const index = (round + chunkIndex + offset) % subjects.length;
         const [cpuStart, wallStart] = [cpuMs(), performance.now()];
         await lintAll(linters[index] as Linters, chunk);
-        roundCpu[index] = (roundCpu[index] ?? 0) + cpuMs() - cpuStart;
+        const chunkCpu = cpuMs() - cpuStart;
+        roundCpu[index] = (roundCpu[index] ?? 0) + chunkCpu;
         roundWall[index] = (roundWall[index] ?? 0) + performance.now() - wallStart;
+        const minima = chunkMinCpu[index];
+        if (minima) minima[chunkIndex] = Math.min(minima[chunkIndex] ?? Infinity, chunkCpu);
       }
     }
     subjects.forEach((_, index) => {
@@ -92,6 +104,7 @@ export async function measureSpeed(
   }
   return subjects.map((subject, index) => ({
     subject: subject.name,
+    minChunksCpuMs: (chunkMinCpu[index] ?? []).reduce((sum, ms) => sum + ms, 0),
     roundsCpuMs: cpu[index] ?? [],
     medianCpuMs: median(cpu[index] ?? []),
     roundsWallMs: wall[index] ?? [],
@@ -134,9 +147,9 @@ export function pluginShareOfCore(times: RuleTimes, prefix: string) {
 }
 
 /**
- * What a configuration adds to the `core` one. Primary: the median over rounds of the paired ratio
- * (both ran on the same chunks, turn about, within the round), in CPU time; also the difference of
- * the medians, in CPU and in wall time.
+ * What a configuration adds to the `core` one. Primary: the ratio of the sums of per-chunk minimum
+ * CPU times. Also the paired per-round ratios (both ran on the same chunks, turn about, within the
+ * round) and their median, and the difference of the round medians, in CPU and in wall time.
  */
 export function addedToCore(speed: readonly SpeedResult[], name: string) {
   const core = speed.find((result) => result.subject === 'core');
@@ -144,7 +157,8 @@ export function addedToCore(speed: readonly SpeedResult[], name: string) {
   if (!core || !subject) throw new Error(`no timing for ${name}`);
   const pairedRatiosCpu = subject.roundsCpuMs.map((ms, round) => ms / (core.roundsCpuMs[round] ?? NaN) - 1);
   return {
-    ratioToCoreCpu: median(pairedRatiosCpu),
+    ratioToCoreCpu: subject.minChunksCpuMs / core.minChunksCpuMs - 1,
+    medianPairedRatioCpu: median(pairedRatiosCpu),
     pairedRatiosCpu,
     addedCpuMs: subject.medianCpuMs - core.medianCpuMs,
     ratioOfMediansCpu: subject.medianCpuMs / core.medianCpuMs - 1,

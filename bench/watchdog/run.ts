@@ -52,7 +52,11 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
   return value;
 }
 
+const SKIPPABLE = ['overhead', 'detection', 'instructions'];
 const skip = new Set(args.skip.split(',').filter(Boolean));
+for (const part of skip) {
+  if (!SKIPPABLE.includes(part)) throw new TypeError(`--skip: unknown part ${JSON.stringify(part)}; known: ${SKIPPABLE.join(', ')}`);
+}
 const quick = args.quick;
 const thresholdMs = positiveInteger('threshold', args.threshold, 500);
 const settings = {

@@ -9,7 +9,7 @@ import globals from 'globals';
 import { findTypeScriptParser } from './typescript-parser.js';
 
 /** The files the configs apply to: JavaScript and TypeScript, with or without JSX. */
-export const LINTED_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
+const LINTED_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
 
 const RECOMMENDED_RULES: Linter.RulesRecord = {
   'bastion/no-shell-exec': 'error',
@@ -39,6 +39,7 @@ const STRICT_RULES: Linter.RulesRecord = {
   'n/no-deprecated-api': 'error',
 };
 
+/** The recommended and strict configs, registering `bastion` as the plugin. */
 export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
   // Without typescript-eslint, ESLint's default parser handles .js/.jsx and TypeScript users add
   // `tseslint.configs.base` (docs/eslint-plugin.md).

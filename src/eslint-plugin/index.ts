@@ -20,14 +20,13 @@ export interface BastionPlugin extends ESLint.Plugin {
   readonly configs: { readonly recommended: Linter.Config; readonly strict: Linter.Config };
 }
 
-const configs: { recommended: Linter.Config; strict: Linter.Config } = {} as never;
-
 const plugin: BastionPlugin = {
   meta: { name: 'generator-bastion/eslint-plugin', version },
   rules,
-  configs,
+  configs: { recommended: {}, strict: {} },
 };
-// The configs register the plugin itself, so they are built once the plugin object exists.
-Object.assign(configs, createConfigs(plugin));
+// The configs register this very object as `bastion` (a user config registering it too must see
+// the same object), so they are filled in once it exists.
+Object.assign(plugin.configs, createConfigs(plugin));
 
 export default plugin;

@@ -16,9 +16,10 @@ export const RESPONSE_BOUND_MS = 200;
 const RUNNABLE_RESPONSE_BOUND_MS = 1000;
 const PAUSE_LANDING_MS = 2000;
 // nextTick recursion can leave only node:internal frames on the stack at the moment of the
-// pause; a few more pauses a moment apart usually land in the application's code.
-const INTERNAL_RETRIES = 3;
-const INTERNAL_RETRY_DELAY_MS = 2;
+// pause (processTicksAndRejections, between two callbacks). Stepping into the next call reaches
+// the application's callback within a few statements; the bound keeps a stall that really is
+// inside Node's own code from being stepped through forever.
+const MAX_INTERNAL_STEPS = 50;
 // How often to look at the heartbeat while waiting on the inspector.
 const RECOVERY_POLL_MS = 5;
 
@@ -77,7 +78,7 @@ async function pauseAndRead(
   stillStalled: () => boolean,
   recovered: Promise<typeof RECOVERED>,
 ): Promise<Capture> {
-  let request = session.pause();
+  const request = session.pause();
   const release = (): void => session.disconnect();
   const give = (status: StackStatus, error: string): Capture => ({ status, error, frames: [], paused: request.paused, release });
   const recoveredError = 'the event loop recovered before the stack could be captured';
@@ -87,16 +88,14 @@ async function pauseAndRead(
   if (answer === TIMED_OUT) return give('native', 'the main thread did not answer the inspector in time (blocked in native code)');
 
   let main = await waitFor(request.paused, PAUSE_LANDING_MS, recovered);
-  for (let retry = 0; isPaused(main) && retry < INTERNAL_RETRIES && main.frames.every(isInternal); retry++) {
-    await main.resume();
-    await sleep(INTERNAL_RETRY_DELAY_MS);
-    request = session.pause();
-    main = await waitFor(request.paused, PAUSE_LANDING_MS, recovered);
+  for (let step = 0; isPaused(main) && step < MAX_INTERNAL_STEPS && main.frames.every(isInternal); step++) {
+    main = await waitFor(main.stepInto(), PAUSE_LANDING_MS, recovered);
   }
   if (main === RECOVERED || (isPaused(main) && !stillStalled())) return give('unavailable', recoveredError);
   if (main === TIMED_OUT) return give('native', `the main thread did not take the pause within ${PAUSE_LANDING_MS} ms (entered native code)`);
   const mainFacts = await main.evaluate(factsExpression);
-  return { status: 'captured', frames: main.frames, mainFacts, paused: request.paused, release };
+  // The latest pause: frame ids from an earlier one are no longer valid after a step.
+  return { status: 'captured', frames: main.frames, mainFacts, paused: Promise.resolve(main), release };
 }
 
 /** Waits for the main thread's first answer: RESPONSE_BOUND_MS, or longer while it is on a CPU. */

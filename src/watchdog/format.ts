@@ -1,9 +1,19 @@
 // The human-readable stderr lines. The worker writes them with fs.writeSync(2): console output
 // from a worker is relayed by the main thread, which is exactly the thread that is stuck.
+import { writeSync } from 'node:fs';
 import type { NativeState, StackFrame, StallDump } from './schema.js';
 
 const PREFIX = 'bastion watchdog:';
 const MAX_FRAMES = 10;
+
+/** Writes to fd 2 synchronously; a closed or broken stderr (EBADF, EPIPE) is not the host's problem. */
+export function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // Nowhere left to say it.
+  }
+}
 
 export function formatStall(dump: StallDump, dumpPath: string | undefined): string {
   const lines = [`${PREFIX} event loop stalled for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms), pid ${dump.pid}`];
@@ -24,6 +34,10 @@ export function formatRecovery(totalMs: number, pid: number): string {
 
 export function formatDumpError(dir: string, error: unknown): string {
   return `${PREFIX} cannot write dump to ${dir}: ${oneLine(error)}\n`;
+}
+
+export function formatNotStarted(error: unknown): string {
+  return `${PREFIX} not started: ${oneLine(error)}\n`;
 }
 
 export function formatWorkerError(error: unknown): string {

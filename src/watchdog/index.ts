@@ -1,13 +1,12 @@
 // Public API: startWatchdog() starts the heartbeat on the calling (main) thread and the watchdog
 // worker that watches it; stop() undoes both.
-import { writeSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ELDHistogram } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
-import { formatWorkerError } from './format.js';
+import { formatWorkerError, writeStderr } from './format.js';
 import { createHeartbeat, HeartbeatSlot, heartbeatIntervalMs } from './heartbeat.js';
 import { resolveOptions } from './options.js';
-import type { WatchdogAction, WatchdogOptions } from './options.js';
+import type { ResolvedOptions, WatchdogAction, WatchdogOptions } from './options.js';
 import { inspectorBlocker } from './protocol.js';
 import type { WorkerData } from './protocol.js';
 
@@ -55,7 +54,7 @@ class RunningWatchdog implements Watchdog {
   readonly #worker: Worker;
   #stopped: Promise<void> | undefined;
 
-  constructor(options: ReturnType<typeof resolveOptions>) {
+  constructor(options: ResolvedOptions) {
     this.dir = options.dir;
     this.timeoutMs = options.timeoutMs;
     this.action = options.action;
@@ -66,17 +65,11 @@ class RunningWatchdog implements Watchdog {
       Atomics.store(slots, HeartbeatSlot.lastTickNs, process.hrtime.bigint());
     };
     tick();
-    const startedNs = Atomics.load(slots, HeartbeatSlot.lastTickNs);
-    // The whole steady-state cost: one store per interval, from a timer that keeps nothing alive.
-    this.#timer = setInterval(tick, intervalMs).unref();
-    // Sampled by a native (unref'd) timer at the heartbeat's pace; no JavaScript runs for it.
     this.#loopDelay = monitorEventLoopDelay({ resolution: intervalMs });
-    this.#loopDelay.enable();
-
     const workerData: WorkerData = {
       options,
       heartbeat,
-      startedNs,
+      startedNs: Atomics.load(slots, HeartbeatSlot.lastTickNs),
       intervalMs,
       loopDelay: this.#loopDelay,
       inspectorBlocked: inspectorBlocker(),
@@ -86,6 +79,7 @@ class RunningWatchdog implements Watchdog {
     // No execArgv and no NODE_OPTIONS: a preload in either would start a watchdog inside the watchdog.
     const env = { ...process.env };
     delete env.NODE_OPTIONS;
+    // First, since it can throw (e.g. the permission model without --allow-worker): nothing to undo yet.
     this.#worker = new Worker(new URL('./worker.js', import.meta.url), {
       name: 'bastion-watchdog',
       workerData,
@@ -95,8 +89,13 @@ class RunningWatchdog implements Watchdog {
     });
     this.#worker.unref();
     // Never throw into the host: a failed watchdog says so once and stops watching.
-    this.#worker.on('error', (error) => writeSync(2, formatWorkerError(error)));
+    this.#worker.on('error', (error) => writeStderr(formatWorkerError(error)));
     this.#worker.once('exit', () => this.#release());
+
+    // The whole steady-state cost: one store per interval, from a timer that keeps nothing alive,
+    // and the delay histogram, sampled by a native unref'd timer at the same pace (no JavaScript).
+    this.#timer = setInterval(tick, intervalMs).unref();
+    this.#loopDelay.enable();
   }
 
   stop(): Promise<void> {

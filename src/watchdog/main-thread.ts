@@ -22,6 +22,8 @@ export interface PausedMain {
   evaluateAndForget(expression: string): void;
   /** Lets the main thread run again; resolves once the inspector has acknowledged it. */
   resume(): Promise<void>;
+  /** Runs the main thread to the next statement, stepping into calls: the next pause. */
+  stepInto(): Promise<PausedMain>;
 }
 
 export interface PauseRequest {
@@ -80,11 +82,7 @@ export class MainThreadSession {
    * the main thread handles any inspector message: it can only do so while running JavaScript.
    */
   pause(): PauseRequest {
-    const paused = new Promise<PausedMain>((resolve) => {
-      this.#session.once('Debugger.paused', ({ params }) => {
-        resolve(this.#pausedMain(params.callFrames as CallFrame[]));
-      });
-    });
+    const paused = this.#nextPause();
     let responsive = Promise.resolve();
     if (!this.#enabled) {
       this.#enabled = true;
@@ -99,6 +97,14 @@ export class MainThreadSession {
 
   disconnect(): void {
     this.#session.disconnect();
+  }
+
+  #nextPause(): Promise<PausedMain> {
+    return new Promise((resolve) => {
+      this.#session.once('Debugger.paused', ({ params }) => {
+        resolve(this.#pausedMain(params.callFrames as CallFrame[]));
+      });
+    });
   }
 
   #pausedMain(callFrames: CallFrame[]): PausedMain {
@@ -121,6 +127,11 @@ export class MainThreadSession {
         }),
       evaluateAndForget: (expression) => evaluate(expression, ignore),
       resume: () => new Promise((resolve) => this.#post('Debugger.resume', {}, () => resolve())),
+      stepInto: () => {
+        const next = this.#nextPause();
+        this.#send('Debugger.stepInto');
+        return next;
+      },
     };
   }
 

@@ -1,7 +1,7 @@
 // The preload: `node --import generator-bastion/watchdog/register app.js`. Configured only by
 // environment variables; an invalid one is reported on one stderr line and the app runs unwatched.
-import { writeSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
+import { formatNotStarted, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
 import { ENABLE_VARIABLE } from './options.js';
 
@@ -10,7 +10,6 @@ if (isMainThread && process.env[ENABLE_VARIABLE] !== '0') {
   try {
     startWatchdog();
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    writeSync(2, `bastion watchdog: not started: ${message}\n`);
+    writeStderr(formatNotStarted(error));
   }
 }

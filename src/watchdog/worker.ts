@@ -1,13 +1,12 @@
 // The watchdog thread: watches the main thread's heartbeat and, on a stall, captures the main
 // thread's stack, writes the dump and the stderr block, then applies the configured action.
 // Everything here must work while the main thread is stuck, so nothing goes through it.
-import { writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { captureMainStack } from './capture.js';
 import type { Capture } from './capture.js';
 import { dumpFileName, writeDump } from './dump.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatRecovery, formatStall, formatWorkerError } from './format.js';
+import { formatDumpError, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState } from './linux.js';
 import type { WorkerData } from './protocol.js';
@@ -53,12 +52,15 @@ function check(): void {
     if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once
     const totalMs = elapsedMs(current.lastTickNs, lastTickNs);
     current = undefined;
-    enqueue(() => writeSync(2, formatRecovery(totalMs, process.pid)));
+    enqueue(() => writeStderr(formatRecovery(totalMs, process.pid)));
     return;
   }
   // Start-up: wait for the loop's first turn after startWatchdog() (the app's own modules load
   // before it) and for the grace period, so early JIT compilation is not mistaken for a stall.
-  armed ||= lastTickNs > data.startedNs && now - data.startedNs >= graceNs;
+  // A loop that never turns at all (a start-up stuck at top level) is judged once the grace
+  // period and a whole threshold have passed: that hang is what a supervisor most needs to hear.
+  const sinceStartNs = now - data.startedNs;
+  armed ||= (lastTickNs > data.startedNs && sinceStartNs >= graceNs) || sinceStartNs > graceNs + thresholdNs;
   if (!armed || now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;
@@ -73,7 +75,7 @@ function enqueue(task: () => unknown): void {
   queue = queue.then(async () => {
     await task();
   }).catch((error: unknown) => {
-    writeSync(2, formatWorkerError(error));
+    writeStderr(formatWorkerError(error));
   });
 }
 
@@ -84,8 +86,8 @@ async function handleStall(stall: Stall): Promise<void> {
   if (options.action === 'dump') capture.release();
   const dump = buildDump(stall, capture);
   const written = publish(dump, dumpFileName(stall.detectedAt, process.pid, stall.seq));
-  writeSync(2, formatStall(dump, written.path));
-  if (written.error !== undefined) writeSync(2, formatDumpError(options.dir, written.error));
+  writeStderr(formatStall(dump, written.path));
+  if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
   if (options.action === 'exit') exitProcess(capture);
   if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
 }

@@ -8,6 +8,7 @@ import {
   BASTION_CLASS_MAP,
   CORPUS_DIR,
   describeErrors,
+  FINDING_CLASSES,
   formatPercent,
   lintCorpus,
   readCorpusLabels,
@@ -39,7 +40,7 @@ describe('bastion rules on the labeled corpus', () => {
   });
 
   test('the corpus is large enough to measure both classes', () => {
-    for (const findingClass of ['shell', 'deserialize'] as const) {
+    for (const findingClass of FINDING_CLASSES) {
       const expected = labels.expected.filter((label) => label.findingClass === findingClass).length;
       const safe = labels.safe.filter((label) => label.findingClass === findingClass).length;
       assert.ok(expected >= 60, `${findingClass}: only ${expected} labeled positives`);
@@ -48,7 +49,7 @@ describe('bastion rules on the labeled corpus', () => {
     assert.ok(labels.expected.length >= 150 && labels.safe.length >= 150);
   });
 
-  for (const findingClass of ['shell', 'deserialize'] as const) {
+  for (const findingClass of FINDING_CLASSES) {
     test(`${findingClass}: precision >= ${MIN_PRECISION * 100} % and recall >= ${MIN_RECALL * 100} %`, () => {
       const score = scores.get(findingClass);
       assert.ok(score);

@@ -25,6 +25,50 @@ function requestInput(code: string, callee: string, source: string, extra: Parti
   return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, source } }], ...extra };
 }
 
+/** Constant commands the execFile suggestion rewrites: [code, callee, program, suggested output]. */
+const REWRITABLE: [string, string, string, string][] = [
+  [
+    'const cp = require("child_process"); cp.exec("git status --short", (error, stdout) => {});',
+    'child_process.exec',
+    'git',
+    'const cp = require("child_process"); cp.execFile("git", ["status", "--short"], (error, stdout) => {});',
+  ],
+  [
+    "import { exec } from 'node:child_process'; exec('ls -la');",
+    'child_process.exec',
+    'ls',
+    "import { exec, execFile } from 'node:child_process'; execFile('ls', ['-la']);",
+  ],
+  [
+    "const { execSync } = require('child_process'); execSync(`npm --version`, { encoding: 'utf8' });",
+    'child_process.execSync',
+    'npm',
+    "const { execSync, execFileSync } = require('child_process'); execFileSync('npm', ['--version'], { encoding: 'utf8' });",
+  ],
+  [
+    "import { exec as run, execFile } from 'child_process'; run('uptime', callback);",
+    'child_process.exec',
+    'uptime',
+    "import { exec as run, execFile } from 'child_process'; execFile('uptime', [], callback);",
+  ],
+];
+
+/**
+ * Constant commands it leaves alone: shell syntax, builtins, env assignments, another shell,
+ * a name clash, and promisified or .call forms (different signatures).
+ */
+const NOT_REWRITABLE = [
+  "import { exec } from 'child_process'; exec('ls | grep x');",
+  "import { exec } from 'child_process'; exec('rm *.log');",
+  "import { exec } from 'child_process'; exec('echo \"hi\"');",
+  "import { exec } from 'child_process'; exec('cd /tmp');",
+  "import { exec } from 'child_process'; exec('NODE_ENV=test node app.js');",
+  "import { exec } from 'child_process'; exec('ls', { shell: '/bin/bash' });",
+  "import { exec } from 'child_process'; const execFile = 1; exec('ls');",
+  "import { exec } from 'child_process'; import { promisify } from 'util'; await promisify(exec)('ls');",
+  "import { exec } from 'child_process'; exec.call(null, 'ls');",
+];
+
 createRuleTester().run('no-shell-exec', rule, {
   valid: [
     // Look-alikes: RegExp#exec, a local exec, database and ORM exec methods.
@@ -85,6 +129,8 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const { exec } = await import("node:child_process"); exec(command);', 'child_process.exec'),
     dataCommand('const cp = await import("child_process"); cp.default.exec(command);', 'child_process.exec'),
     dataCommand('import("node:child_process").then((cp) => cp.exec(command));', 'child_process.exec'),
+    dataCommand('import("node:child_process").then(({ execSync }) => execSync(command));', 'child_process.execSync'),
+    dataCommand('import("child_process").then(function ({ exec: run = fallback }) { run(command); });', 'child_process.exec'),
     dataCommand(
       'import { promisify } from "node:util"; import { exec } from "node:child_process"; const run = promisify(exec); await run(command);',
       'child_process.exec',
@@ -94,6 +140,13 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const { exec } = require("child_process"); exec.apply(null, [command, callback]);', 'child_process.exec'),
     dataCommand('const { exec } = require("child_process"); exec.apply(null, args);', 'child_process.exec'),
     dataCommand('globalThis.require("child_process").exec(command);', 'child_process.exec'),
+    dataCommand('const cp = require("child_process"); cp["exec"](command); cp?.execSync?.(command);', 'child_process.exec', {
+      errors: [
+        { messageId: 'dataCommand', data: { callee: 'child_process.exec' } },
+        { messageId: 'dataCommand', data: { callee: 'child_process.execSync' } },
+      ],
+    }),
+    dataCommand('const cp = require("child_process"); (cp.exec as typeof cp.exec)(command!);', 'child_process.exec', typescript()),
     // Kept in an object literal, or on the instance: class fields and constructor assignments.
     dataCommand('const cp = require("child_process"); const tools = { shell: cp.execSync }; tools.shell(command);', 'child_process.execSync'),
     constantCommand('import { exec } from "node:child_process"; const run = { exec }; run.exec("hostname");', 'child_process.exec'),
@@ -155,37 +208,8 @@ createRuleTester().run('no-shell-exec', rule, {
       'child_process.execSync',
       typescript({ jsx: true }),
     ),
-    // The execFile suggestion, where it is a safe rewrite.
-    constantCommand(
-      'const cp = require("child_process"); cp.exec("git status --short", (error, stdout) => {});',
-      'child_process.exec',
-      { file: 'git', output: 'const cp = require("child_process"); cp.execFile("git", ["status", "--short"], (error, stdout) => {});' },
-    ),
-    constantCommand(
-      "import { exec } from 'node:child_process'; exec('ls -la');",
-      'child_process.exec',
-      { file: 'ls', output: "import { exec, execFile } from 'node:child_process'; execFile('ls', ['-la']);" },
-    ),
-    constantCommand(
-      "const { execSync } = require('child_process'); execSync(`npm --version`, { encoding: 'utf8' });",
-      'child_process.execSync',
-      { file: 'npm', output: "const { execSync, execFileSync } = require('child_process'); execFileSync('npm', ['--version'], { encoding: 'utf8' });" },
-    ),
-    constantCommand(
-      "import { exec as run, execFile } from 'child_process'; run('uptime', callback);",
-      'child_process.exec',
-      { file: 'uptime', output: "import { exec as run, execFile } from 'child_process'; execFile('uptime', [], callback);" },
-    ),
-    // ...and where it is not: shell syntax, builtins, env assignments, another shell, clashes,
-    // promisified and .call forms (different signatures).
-    constantCommand("import { exec } from 'child_process'; exec('ls | grep x');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec('rm *.log');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec('echo \"hi\"');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec('cd /tmp');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec('NODE_ENV=test node app.js');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec('ls', { shell: '/bin/bash' });", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; const execFile = 1; exec('ls');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; import { promisify } from 'util'; await promisify(exec)('ls');", 'child_process.exec'),
-    constantCommand("import { exec } from 'child_process'; exec.call(null, 'ls');", 'child_process.exec'),
+    // The execFile suggestion where it is a safe rewrite, and where it is not.
+    ...REWRITABLE.map(([code, callee, file, output]) => constantCommand(code, callee, { file, output })),
+    ...NOT_REWRITABLE.map((code) => constantCommand(code, 'child_process.exec')),
   ],
 });

@@ -1,11 +1,13 @@
 // bastion/no-unsafe-deserialization: function-reviving deserializers, js-yaml by installed version
 // (fixtures with stand-in js-yaml manifests), BSON evalFunctions, and eval-like sinks fed data.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import plugin from 'generator-bastion/eslint-plugin';
-import type { RuleTester } from 'eslint';
+import { Linter, type RuleTester } from 'eslint';
 import { createRuleTester, typescript } from './rule-tester.ts';
 
 const rule = plugin.rules['no-unsafe-deserialization'];
@@ -17,6 +19,15 @@ const V3 = { filename: fixture('js-yaml-v3/src/config.js') };
 const V4 = { filename: fixture('js-yaml-v4/src/config.js') };
 /** A file with no js-yaml anywhere above it. */
 const NO_JS_YAML = { filename: join(mkdtempSync(join(tmpdir(), 'bastion-no-js-yaml-')), 'config.js') };
+/** A file whose nearest js-yaml has an unreadable manifest (Node would stop there too). */
+const BROKEN_JS_YAML = { filename: join(createProjectWithManifest('{ "name": "js-yaml", "version": '), 'src', 'config.js') };
+
+function createProjectWithManifest(manifest: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'bastion-broken-js-yaml-'));
+  mkdirSync(join(root, 'node_modules', 'js-yaml'), { recursive: true });
+  writeFileSync(join(root, 'node_modules', 'js-yaml', 'package.json'), manifest);
+  return root;
+}
 
 function report(code: string, messageId: string, data: Record<string, string>, extra: Partial<Invalid> = {}): Invalid {
   return { code, errors: [{ messageId, data }], ...extra };
@@ -56,6 +67,10 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     // js-yaml-js-types without its function type builds no code.
     {
       code: 'import yaml from "js-yaml"; import { regexp } from "js-yaml-js-types"; const schema = yaml.DEFAULT_SCHEMA.extend([regexp]); yaml.load(text, { schema });',
+      ...V4,
+    },
+    {
+      code: 'import yaml from "js-yaml"; import { all, regexp } from "js-yaml-js-types"; const full = yaml.DEFAULT_SCHEMA.extend(all); const safe = yaml.DEFAULT_SCHEMA.extend([regexp]); yaml.load(text, { schema: safe });',
       ...V4,
     },
     // Code sinks with constant code.
@@ -120,8 +135,16 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
       'a schema extended with js-yaml-js-types',
       V4,
     ),
+    yamlSchema(
+      'import yaml from "js-yaml"; import types from "js-yaml-js-types"; export const full = yaml.DEFAULT_SCHEMA.extend(types.all); export function parse(text, schema) { return yaml.load(text, { schema }); }',
+      'js-yaml.load',
+      'a schema extended with js-yaml-js-types',
+      V4,
+    ),
     report('import yaml from "js-yaml"; yaml.load(text);', 'unknownYamlVersion', { callee: 'js-yaml.load' }, NO_JS_YAML),
     report('const yaml = require("js-yaml"); yaml.load(text, { json: true });', 'unknownYamlVersion', { callee: 'js-yaml.load' }, NO_JS_YAML),
+    report('import { load } from "js-yaml"; load(text);', 'unknownYamlVersion', { callee: 'js-yaml.load' }, BROKEN_JS_YAML),
+
     // BSON with evalFunctions.
     report('import { deserialize } from "bson"; deserialize(buffer, { evalFunctions: true });', 'bsonEvalFunctions', { callee: 'bson.deserialize' }),
     report('const { BSON } = require("mongodb"); BSON.deserialize(buffer, { evalFunctions: true, cacheFunctions: true });', 'bsonEvalFunctions', {
@@ -161,4 +184,28 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     ),
     reviver('import { unserialize } from "node-serialize"; export const Profile = () => <p>{unserialize(cookie).name}</p>;', 'node-serialize.unserialize'),
   ],
+});
+
+describe('a configured js-yaml version that says no major', () => {
+  const lint = (config: Linter.Config) =>
+    new Linter().verify(
+      'import { load } from "js-yaml"; load(text);',
+      [{ plugins: { bastion: plugin }, rules: { 'bastion/no-unsafe-deserialization': 'error' } }, config],
+      'config.js',
+    );
+
+  it('is a TypeError naming the setting and the value', () => {
+    assert.throws(() => lint({ settings: { bastion: { jsYamlVersion: 'latest' } } }), {
+      name: 'TypeError',
+      message: /settings\.bastion\.jsYamlVersion must be a js-yaml version such as "4\.1\.0" or 4, got "latest" \(string\)/u,
+    });
+    assert.throws(() => lint({ settings: { bastion: { jsYamlVersion: { major: 4 } } } }), /got \{"major":4\} \(object\)/u);
+  });
+
+  it('is a TypeError for the rule option too', () => {
+    assert.throws(
+      () => lint({ rules: { 'bastion/no-unsafe-deserialization': ['error', { jsYamlVersion: 'v' }] } }),
+      /the jsYamlVersion option must be a js-yaml version/u,
+    );
+  });
 });

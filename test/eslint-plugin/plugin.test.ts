@@ -12,6 +12,9 @@ import plugin, {
   type NoUnsafeDeserializationOptions,
 } from 'generator-bastion/eslint-plugin';
 import { ESLint, Linter } from 'eslint';
+import n from 'eslint-plugin-n';
+import regexp from 'eslint-plugin-regexp';
+import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
 
 const RULES_SOURCE = new URL('../../src/eslint-plugin/rules/', import.meta.url);
@@ -176,6 +179,20 @@ describe('configs in a real ESLint', () => {
     const results = await eslint.lintFiles(Object.keys(samples));
     return new Map(results.map((result) => [result.filePath.slice(directory.length + 1), result]));
   }
+
+  it('combines with configs that register the same plugins themselves', async () => {
+    const eslint = new ESLint({
+      cwd: directory,
+      overrideConfigFile: true,
+      overrideConfig: [
+        n.configs['flat/recommended'],
+        plugin.configs.recommended,
+        { plugins: { bastion: plugin, regexp, security }, rules: { 'bastion/no-shell-exec': ['error', { allowConstantCommands: true }] } },
+      ],
+    });
+    const [result] = await eslint.lintFiles(['server.js']);
+    assert.ok(result?.messages.some((message) => message.ruleId === 'bastion/no-shell-exec'));
+  });
 
   // strict also reports sync calls at the top level of a module.
   const expectedOnServerTs = {

@@ -74,8 +74,9 @@ describe('watchdog behaviour', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.deepEqual(result.dumps, []);
   });
 
-  test('a busy but healthy HTTP server under load is never reported (1 s threshold)', async () => {
+  test('a busy but healthy HTTP server under load is never reported (1 s threshold)', async (t) => {
     const running = startFixture(fixture('http-server.mjs'), { env: { BASTION_WATCHDOG_TIMEOUT_MS: '1000' } });
+    t.after(() => running.child.kill('SIGKILL')); // a no-op once it has exited
     const { port } = await firstJsonLine<{ port: number }>(running.child.stdout!);
     const completed = await loadServer(port, { concurrency: 64, durationMs: 5000 });
     await get(port, '/shutdown', new Agent());

@@ -107,12 +107,10 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
       const fifo = join(fifoDir, 'nobody-writes');
       execFileSync('mkfifo', [fifo]);
       const running = startFixture(fixture('fifo-read.mjs'), { env: stallEnv, args: [fifo, mode] });
+      t.after(() => running.child.kill('SIGKILL')); // a no-op once it has exited
 
       // The dump must appear while the main thread is still blocked: the FIFO is not written yet.
-      const [dump] = await waitForDumps(running.dir, 1, 8000).catch((error: unknown) => {
-        running.child.kill('SIGKILL');
-        throw error;
-      });
+      const [dump] = await waitForDumps(running.dir, 1, 8000);
       assert.equal(running.child.exitCode, null, 'the fixture ended before the FIFO was written');
       unblockFifo(fifo, 'unblocked');
       const result = await running.result;

@@ -54,7 +54,7 @@ export interface StallDump {
 }
 
 export interface RunOptions {
-  /** Added to a clean environment; `undefined` removes a variable. */
+  /** Added to the parent's environment (minus BASTION_WATCHDOG_*, NODE_OPTIONS); `undefined` removes one. */
   env?: Record<string, string | undefined>;
   /** Node flags placed before `--import` and the script. */
   nodeArgs?: string[];

@@ -3,7 +3,7 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
-import { getStaticKeyName } from '../util/ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable } from '../util/ast.js';
 import { classifyData } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
@@ -132,7 +132,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
       bsonEvalFunctions:
         '{{callee}}() with `evalFunctions: true` turns stored code into live functions: drop the option and keep code out of documents.',
       codeFromData:
-        '{{callee}}() turns data into code. Parse data with JSON.parse() and a schema validator, copy objects with structuredClone().',
+        '{{callee}}() runs code built from a value that is not a constant: if any of it can come from outside, that is code execution. Revive data with JSON.parse() and a schema validator, copy objects with structuredClone(), build behaviour with closures.',
       codeFromRequestInput:
         '{{callee}}() turns request input ({{source}}) into code: remote code execution. Parse data with JSON.parse() and a schema validator instead.',
     },
@@ -140,8 +140,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
   create(context) {
     const { sourceCode } = context;
     const checkYaml = createYamlCheck(context);
-    const evalFunctionsProperties: ESTree.Property[] = [];
-    const listeners = trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
+    return trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
       const reported = new Set<ESTree.Node>();
       for (const call of references.calls) {
         const finding = check(call, references);
@@ -152,19 +151,13 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
       // The mongodb driver takes BSON's evalFunctions in client, db, collection and query options,
       // on objects no tracker can follow: in a file using bson or mongodb, the option name decides.
       if (!references.readInfos.has(BSON_MODULE)) return;
-      for (const property of evalFunctionsProperties) {
+      for (const property of findProperties(sourceCode, 'evalFunctions')) {
         const call = getCallTakingOptions(property);
         if (!call || reported.has(call) || !isStaticallyTruthy(sourceCode, property.value)) continue;
         context.report({ node: call, messageId: 'bsonEvalFunctions', data: { callee: describeCallee(sourceCode, call) } });
         reported.add(call);
       }
     });
-    return {
-      ...listeners,
-      Property(node) {
-        if (getStaticKeyName(node.key, node.computed) === 'evalFunctions') evalFunctionsProperties.push(node);
-      },
-    };
 
     function check(call: TrackedCall<Sink>, references: ModuleReferences<Sink>): Finding | undefined {
       const callee = call.name;
@@ -192,6 +185,17 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     }
   },
 });
+
+/** Every object-literal property named `name` in the file (walked only in files that need it). */
+function findProperties(sourceCode: SourceCode, name: string): ESTree.Property[] {
+  const found: ESTree.Property[] = [];
+  const pending: ESTree.Node[] = [sourceCode.ast];
+  for (let node = pending.pop(); node; node = pending.pop()) {
+    if (node.type === 'Property' && getStaticKeyName(node.key, node.computed) === name) found.push(node);
+    pending.push(...getChildNodes(sourceCode, node));
+  }
+  return found;
+}
 
 /** The call or `new` whose argument is the object literal holding `property`. */
 function getCallTakingOptions(property: ESTree.Property): ESTree.CallExpression | ESTree.NewExpression | undefined {
@@ -230,23 +234,49 @@ function createYamlCheck(context: Rule.RuleContext) {
       return value?.check === 'yaml-schema' && !value.safe ? value.name : undefined;
     });
     if (unsafeSchema) return { messageId: 'unsafeYamlSchema', data: { callee, schema: unsafeSchema } };
-    // A schema built where the flow is not followed (another function, a class) is unsafe when the
-    // file takes js-yaml-js-types' function type and the schema is not a known safe one.
-    const named = references.valueOf(option.node);
-    const knownSafe = named?.check === 'yaml-schema' && named.safe;
-    return references.readInfos.has(JS_FUNCTION_TYPE) && !knownSafe
-      ? { messageId: 'unsafeYamlSchema', data: { callee, schema: 'a schema extended with js-yaml-js-types' } }
-      : undefined;
+    // A schema the flow cannot see into (built by a function, passed in, imported from another
+    // module) is unsafe when the file takes js-yaml-js-types' function type.
+    if (!references.readInfos.has(JS_FUNCTION_TYPE)) return undefined;
+    const opaque = findInFlow(sourceCode, option.node, (node) =>
+      node.type === 'Identifier' && isOpaqueIdentifier(sourceCode, node) ? true : undefined,
+    );
+    return opaque ? { messageId: 'unsafeYamlSchema', data: { callee, schema: 'a schema extended with js-yaml-js-types' } } : undefined;
   };
+}
+
+/**
+ * Whether the value of `identifier` is out of the flow's sight: a parameter, a function, a class, a
+ * variable assigned more than once, or an import from a module this rule does not know.
+ */
+function isOpaqueIdentifier(sourceCode: SourceCode, identifier: ESTree.Identifier): boolean {
+  const variable = resolveVariable(sourceCode, identifier);
+  if (!variable || variable.defs.length === 0 || getSingleInitializer(variable)) return false;
+  const [definition] = variable.defs;
+  if (definition?.type !== 'ImportBinding') return true;
+  const specifier = String(definition.parent.source.value).replace(/^node:/u, '');
+  return !Object.hasOwn(DESERIALIZERS, specifier);
 }
 
 /** From the rule option, then `settings.bastion.jsYamlVersion`, then the installed package. */
 function getJsYamlMajor(context: Rule.RuleContext): number | undefined {
   const [{ jsYamlVersion } = {}] = context.options as Options;
-  if (jsYamlVersion !== undefined) return parseMajorVersion(jsYamlVersion);
+  if (jsYamlVersion !== undefined) return parseConfiguredMajor(jsYamlVersion, 'the jsYamlVersion option');
   const settings = context.settings['bastion'] as { jsYamlVersion?: unknown } | undefined;
-  if (settings?.jsYamlVersion !== undefined) return parseMajorVersion(settings.jsYamlVersion);
+  if (settings?.jsYamlVersion !== undefined) {
+    return parseConfiguredMajor(settings.jsYamlVersion, 'settings.bastion.jsYamlVersion');
+  }
   return parseMajorVersion(resolvePackageVersion('js-yaml', context.filename, context.cwd));
+}
+
+/** A configured version must say which major it is: a typo must not silently mean "unknown". */
+function parseConfiguredMajor(version: unknown, where: string): number {
+  const major = parseMajorVersion(version);
+  if (major === undefined) {
+    throw new TypeError(
+      `bastion/no-unsafe-deserialization: ${where} must be a js-yaml version such as "4.1.0" or 4, got ${JSON.stringify(version)} (${typeof version})`,
+    );
+  }
+  return major;
 }
 
 export default rule;

@@ -1,6 +1,6 @@
 // Finds every call of the module functions a rule cares about, however the module was loaded.
-// ReferenceTracker (legacy mode) handles require(), import declarations, destructuring, aliases and
-// namespace objects; this module adds the entry points it does not follow (getBuiltinModule,
+// ReferenceTracker (legacy mode) follows import declarations and, from each `require()` call,
+// destructuring, aliases and namespace objects; this module adds the entry points it does not follow (getBuiltinModule,
 // createRequire, `await import()`, TypeScript `import x = require()`), `.call`/`.apply`,
 // `util.promisify(fn)`, and functions kept in class fields or object literals.
 import type { Rule, Scope } from 'eslint';
@@ -55,10 +55,20 @@ export interface TrackingSpec<T> {
   readonly globals?: TraceMap<T>;
 }
 
-type Entry = { readonly node: ESTree.Node; readonly specifier: string; readonly namespace: boolean };
+/**
+ * Where a module's value enters the code without ReferenceTracker seeing it: `node` holds the
+ * module (a namespace object when `namespace`), or its member `members` when destructured.
+ */
+type Entry = {
+  readonly node: ESTree.Node;
+  readonly specifier: string;
+  readonly namespace: boolean;
+  readonly members: readonly string[];
+};
 type SourceCode = Rule.RuleContext['sourceCode'];
 type Reference<T> = TrackedReferences<Tag<T>>;
 
+const REQUIRE: TraceMap<true> = { require: { [CALL]: true } };
 const GET_BUILTIN_MODULE: TraceMap<true> = { process: { getBuiltinModule: { [CALL]: true } } };
 const CREATE_REQUIRE: TraceMap<true> = augmentRaw({ module: { createRequire: { [CALL]: true } } });
 const PROMISIFY: TraceMap<true> = augmentRaw({ util: { promisify: { [CALL]: true } } });
@@ -159,24 +169,29 @@ class ReferenceCollector {
     map: TraceMap<U>,
     options: { viaCreateRequire: boolean } = { viaCreateRequire: true },
   ): Generator<TrackedReferences<U>> {
-    yield* this.#tracker.iterateCjsReferences(map);
     yield* this.#tracker.iterateEsmReferences(map);
     for (const entry of this.#getEntries(options.viaCreateRequire)) {
       const exports = map[entry.specifier];
       if (!exports) continue;
-      const path = [entry.specifier];
-      if (exports[READ] !== undefined) {
-        yield { node: entry.node as Node, path, type: READ, info: exports[READ] };
-      }
       // A module namespace from import() also exposes CommonJS exports under `default`.
-      const entryMap = entry.namespace ? { default: exports, ...exports } : exports;
+      let entryMap: TraceMap<U>[string] | undefined = entry.namespace ? { default: exports, ...exports } : exports;
+      for (const member of entry.members) entryMap = entryMap?.[member];
+      if (!entryMap) continue;
+      const path = [entry.specifier, ...entry.members].filter((key) => key !== 'default');
+      if (entryMap[READ] !== undefined) {
+        yield { node: entry.node as Node, path, type: READ, info: entryMap[READ] };
+      }
       for (const reference of this.#tracker.iteratePropertyReferences(entry.node as never, entryMap)) {
         yield { ...reference, path: path.concat(reference.path.filter((key) => key !== 'default')) };
       }
     }
   }
 
-  /** Module entry points ReferenceTracker does not follow by itself, found once per file. */
+  /**
+   * Where modules enter the code other than through import declarations, found once per file:
+   * `require()` (what ReferenceTracker's iterateCjsReferences would find, without walking the
+   * `require` references again for every trace map) and the entry points it does not follow.
+   */
   #getEntries(viaCreateRequire: boolean): readonly Entry[] {
     if (!viaCreateRequire) return this.#getDirectEntries();
     this.#entries ??= [...this.#getDirectEntries(), ...this.#getCreateRequireEntries()];
@@ -185,11 +200,20 @@ class ReferenceCollector {
 
   #getDirectEntries(): readonly Entry[] {
     this.#directEntries ??= [
+      ...this.#getRequireEntries(),
       ...this.#getBuiltinModuleEntries(),
       ...this.#getDynamicImportEntries(),
       ...this.#getImportEqualsEntries(),
     ];
     return this.#directEntries;
+  }
+
+  /** `require('fs')`, with `require` the global (CommonJS, or declared by the config's globals). */
+  *#getRequireEntries(): Generator<Entry> {
+    for (const { node } of this.#tracker.iterateGlobalReferences(REQUIRE)) {
+      const entry = requireLikeEntry(node);
+      if (entry) yield entry;
+    }
   }
 
   /** `process.getBuiltinModule('node:fs')` returns the module's exports. */
@@ -219,17 +243,19 @@ class ReferenceCollector {
       if (specifier === null) continue;
       const parent = (node as Node).parent;
       if (parent?.type === 'AwaitExpression') {
-        yield { node: parent, specifier, namespace: true };
+        yield { node: parent, specifier, namespace: true, members: [] };
         continue;
       }
-      for (const identifier of this.#iterateThenParameterReads(node)) {
-        yield { node: identifier, specifier, namespace: true };
+      for (const { identifier, members } of this.#iterateThenParameterReads(node)) {
+        yield { node: identifier, specifier, namespace: true, members };
       }
     }
   }
 
-  /** Reads of `ns` in `import('x').then((ns) => ...)`. */
-  *#iterateThenParameterReads(node: ESTree.ImportExpression): Generator<ESTree.Identifier> {
+  /** Reads of `ns` in `import('x').then((ns) => ...)`, or of `a` in `.then(({ a }) => ...)`. */
+  *#iterateThenParameterReads(
+    node: ESTree.ImportExpression,
+  ): Generator<{ identifier: ESTree.Identifier; members: readonly string[] }> {
     const member = (node as Node).parent;
     if (member?.type !== 'MemberExpression' || member.object !== node) return;
     if (getStaticKeyName(member.property, member.computed) !== 'then') return;
@@ -238,8 +264,11 @@ class ReferenceCollector {
     const callback = call.arguments[0];
     if (callback?.type !== 'ArrowFunctionExpression' && callback?.type !== 'FunctionExpression') return;
     const [parameter] = callback.params;
-    if (parameter?.type !== 'Identifier') return;
-    yield* this.#iterateReadsOf(resolveVariable(this.#sourceCode, parameter));
+    for (const { identifier, members } of listBindings(parameter)) {
+      for (const read of this.#iterateReadsOf(resolveVariable(this.#sourceCode, identifier))) {
+        yield { identifier: read, members };
+      }
+    }
   }
 
   /** TypeScript `import cp = require('child_process')`. */
@@ -251,7 +280,9 @@ class ReferenceCollector {
       const specifier = getStringIfConstant(reference.expression as never);
       if (specifier === null) continue;
       for (const variable of this.#sourceCode.getDeclaredVariables(node)) {
-        for (const identifier of this.#iterateReadsOf(variable)) yield { node: identifier, specifier, namespace: false };
+        for (const identifier of this.#iterateReadsOf(variable)) {
+          yield { node: identifier, specifier, namespace: false, members: [] };
+        }
       }
     }
   }
@@ -357,7 +388,21 @@ function requireLikeEntry(node: ESTree.Node): Entry | undefined {
   if (node.type !== 'CallExpression') return undefined;
   const [argument] = node.arguments;
   const specifier = argument ? getStringIfConstant(argument as never) : null;
-  return specifier === null ? undefined : { node, specifier, namespace: false };
+  return specifier === null ? undefined : { node, specifier, namespace: false, members: [] };
+}
+
+/** The identifiers a parameter binds, with the member each one takes: `ns`, or `{ a, b: c }`. */
+function listBindings(
+  parameter: ESTree.Pattern | undefined,
+): { identifier: ESTree.Identifier; members: readonly string[] }[] {
+  if (parameter?.type === 'Identifier') return [{ identifier: parameter, members: [] }];
+  if (parameter?.type !== 'ObjectPattern') return [];
+  return parameter.properties.flatMap((property) => {
+    if (property.type !== 'Property') return [];
+    const key = getStaticKeyName(property.key, property.computed);
+    const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
+    return key !== undefined && value.type === 'Identifier' ? [{ identifier: value, members: [key] }] : [];
+  });
 }
 
 function toTrackedCall<T>(

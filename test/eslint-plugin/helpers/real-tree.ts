@@ -1,5 +1,5 @@
-// Linting a large tree of real third-party code (the project's own node_modules) with one Linter:
-// the robustness test and the speed benchmark both run on it.
+// A large tree of real third-party code (the project's own node_modules): the file list, how each
+// file is parsed, and a crash-tolerant lint loop. Shared by the robustness test and bench/lint.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -13,6 +13,16 @@ interface StallDump {
   stack: { functionName: string; url: string; line: number; column: number }[];
 }
 
+export const DEMO_USAGE = `Usage: bastion demo [--dir <path>]
+
+Runs a small service under the watchdog preload (threshold 1000 ms); the service blocks its event
+loop for 3 s, the watchdog dumps its stack while it is stuck, and the dump is summarised here.
+
+Options:
+  --dir <path>  where the watchdog writes its dump (default: a new temporary directory)
+  -h, --help    show this help
+`;
+
 export function runDemo(argv: string[]): number {
   const { values } = parseArgs({
     args: argv,
@@ -36,8 +46,7 @@ export function runDemo(argv: string[]): number {
     process.stderr.write(`bastion demo: the demo service failed (${child.status ?? child.signal})\n`);
     return 1;
   }
-  const dumps = readdirSync(dir).filter((name) => name.startsWith('stall-') && name.endsWith('.json'));
-  const first = dumps.sort()[0];
+  const first = listDumps(dir).sort()[0];
   if (first === undefined) {
     process.stderr.write(`bastion demo: no stall dump was written in ${dir}\n`);
     return 1;
@@ -51,4 +60,13 @@ export function runDemo(argv: string[]): number {
       `\nUse it in your own service: node --import generator-bastion/watchdog/register app.js\n`,
   );
   return 0;
+}
+
+/** The stall dumps in `dir`; none when the watchdog could not create or write it. */
+function listDumps(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((name) => name.startsWith('stall-') && name.endsWith('.json'));
+  } catch {
+    return [];
+  }
 }

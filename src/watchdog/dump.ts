@@ -47,7 +47,13 @@ export function writeDump(target: DumpTarget, name: string, content: string): st
 }
 
 function ensureDirectory(target: DumpTarget): void {
-  mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+  try {
+    mkdirSync(target.dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    // mkdir's own words for a path taken by a file ("EEXIST: file already exists") mislead.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error('it exists and is not a directory', { cause: error });
+    throw error;
+  }
   if (!target.mustBePrivate) return;
   // In a shared /tmp another user could have made this path first, or pointed it elsewhere.
   const stats = lstatSync(target.dir);

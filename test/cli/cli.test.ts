@@ -22,6 +22,12 @@ test('--help prints the usage and exits 0', () => {
   assert.match(stdout, /demo/);
 });
 
+test('a command has its own --help', () => {
+  const { code, stdout } = bastion('demo', '--help');
+  assert.equal(code, 0);
+  assert.match(stdout, /^Usage: bastion demo \[--dir <path>\]/);
+});
+
 test('no command prints the usage and exits 1', () => {
   const { code, stdout } = bastion();
   assert.equal(code, 1);
@@ -41,7 +47,7 @@ test('an unknown command is named in a one-line error, with the usage', () => {
 });
 
 test('an unknown or malformed option is a clear error, not a stack trace', () => {
-  for (const args of [['--frobnicate'], ['demo', '--dir'], ['demo', '--nope=1'], ['-x']]) {
+  for (const args of [['--frobnicate'], ['demo', '--dir'], ['demo', '--nope=1'], ['demo', 'extra'], ['-x'], ['--version=2']]) {
     const { code, stderr } = bastion(...args);
     assert.equal(code, 1, `bastion ${args.join(' ')}`);
     assert.match(stderr, /^bastion: /, `bastion ${args.join(' ')}`);
@@ -65,6 +71,6 @@ test('demo reports a dump directory it cannot use, and fails', () => {
   writeFileSync(file, '');
   const { code, stderr } = bastion('demo', '--dir', file);
   assert.equal(code, 1);
-  assert.match(stderr, /bastion watchdog: cannot write dump to /);
+  assert.match(stderr, /bastion watchdog: cannot write dump to \S+not-a-dir: it exists and is not a directory\n/);
   assert.match(stderr, /bastion demo: no stall dump was written/);
 });

@@ -105,6 +105,21 @@ async function answerInTime(responsive: Promise<void>, recovered: Promise<typeof
   return waitFor(responsive, RUNNABLE_RESPONSE_BOUND_MS - RESPONSE_BOUND_MS, recovered);
 }
 
+/**
+ * For a 'native' capture: the pause still pending lands as soon as the native call returns, still
+ * inside the stall and on the culprit's own frame. Resolves with the paused main thread then, or
+ * with undefined if the loop recovers first.
+ */
+export async function awaitLatePause(capture: Capture, stillStalled: () => boolean): Promise<PausedMain | undefined> {
+  const watcher = new AbortController();
+  try {
+    const landed = await Promise.race([capture.paused, watchRecovery(stillStalled, watcher.signal)]);
+    return landed === RECOVERED || !stillStalled() ? undefined : landed;
+  } finally {
+    watcher.abort();
+  }
+}
+
 async function waitFor<T>(promise: Promise<T>, ms: number, recovered: Promise<typeof RECOVERED>): Promise<Waited<T>> {
   const timer = new AbortController();
   const timeout = sleep<typeof TIMED_OUT>(ms, TIMED_OUT, { signal: timer.signal }).catch((): typeof TIMED_OUT => TIMED_OUT);

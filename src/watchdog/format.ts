@@ -18,13 +18,21 @@ export function writeStderr(text: string): void {
 export function formatStall(dump: StallDump, dumpPath: string | undefined): string {
   const lines = [`${PREFIX} event loop stalled for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms), pid ${dump.pid}`];
   if (dump.stack.length > 0) {
-    lines.push(...dump.stack.slice(0, MAX_FRAMES).map(formatFrame));
-    if (dump.stack.length > MAX_FRAMES) lines.push(`    ... ${dump.stack.length - MAX_FRAMES} more frames in the dump`);
+    lines.push(...formatFrames(dump.stack));
   } else {
     lines.push(`  stack not captured: ${dump.stackError ?? dump.stackStatus}`);
   }
   if (dump.native !== undefined) lines.push(`  main thread: ${describeNative(dump.native)}`);
   if (dumpPath !== undefined) lines.push(`  dump: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The stack of a main thread that was in native code, taken as its call returned. */
+export function formatStackOnReturn(dump: StallDump, dumpPath: string | undefined): string {
+  const { delayMs, stack } = dump.stackOnReturn ?? { delayMs: 0, stack: [] };
+  const lines = [`${PREFIX} native call returned ${delayMs} ms after the stall was detected, pid ${dump.pid}; first JavaScript after it:`];
+  lines.push(...formatFrames(stack));
+  if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
   return lines.join('\n') + '\n';
 }
 
@@ -42,6 +50,12 @@ export function formatNotStarted(error: unknown): string {
 
 export function formatWorkerError(error: unknown): string {
   return `${PREFIX} stopped: ${oneLine(error)}\n`;
+}
+
+function formatFrames(stack: readonly StackFrame[]): string[] {
+  const lines = stack.slice(0, MAX_FRAMES).map(formatFrame);
+  if (stack.length > MAX_FRAMES) lines.push(`    ... ${stack.length - MAX_FRAMES} more frames in the dump`);
+  return lines;
 }
 
 // Like V8's own traces: `at fn (url:line:column)`, or `at url:line:column` when anonymous.

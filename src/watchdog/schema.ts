@@ -76,6 +76,12 @@ export interface StallDump {
   stackStatus: StackStatus;
   stackError?: string;
   stack: StackFrame[];
+  /**
+   * For stackStatus 'native': the stack at the first JavaScript that ran once the native call
+   * returned (the pending pause lands at V8's next interrupt check, usually in the caller of the
+   * blocking function), `delayMs` after the stall was detected. Added by rewriting the dump.
+   */
+  stackOnReturn?: { delayMs: number; stack: StackFrame[] };
   native?: NativeState;
   eventLoop: { delayMs?: LoopDelay; utilization?: number };
   memory: MemoryFacts;

@@ -2,16 +2,17 @@
 // thread's stack, writes the dump and the stderr block, then applies the configured action.
 // Everything here must work while the main thread is stuck, so nothing goes through it.
 import { workerData } from 'node:worker_threads';
-import { captureMainStack } from './capture.js';
+import { awaitLatePause, captureMainStack } from './capture.js';
 import type { Capture } from './capture.js';
+import type { PausedFrame } from './main-thread.js';
 import { dumpFileName, writeDump } from './dump.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState } from './linux.js';
 import type { WorkerData } from './protocol.js';
 import { SCHEMA_VERSION } from './schema.js';
-import type { StallDump } from './schema.js';
+import type { NativeState, StackFrame, StallDump } from './schema.js';
 import { SourceMapResolver } from './source-maps.js';
 
 // After the dump, 'exit' waits this long for process.exit() to take (or, for a main thread in
@@ -82,19 +83,43 @@ function enqueue(task: () => unknown): void {
 async function handleStall(stall: Stall): Promise<void> {
   const stillStalled = (): boolean => lastTick() === stall.lastTickNs;
   const capture = await captureMainStack(MAIN_FACTS_EXPRESSION, stillStalled, data.inspectorBlocked);
-  // Let the main thread go before the slower work (source maps, disk), unless it must exit.
-  if (options.action === 'dump') capture.release();
-  const dump = buildDump(stall, capture);
-  const written = publish(dump, dumpFileName(stall.detectedAt, process.pid, stall.seq));
+  // Let the main thread go before the slower work (source maps, disk), unless it must exit or
+  // its pause is still pending (native code).
+  if (options.action === 'dump' && capture.status !== 'native') capture.release();
+  const name = dumpFileName(stall.detectedAt, process.pid, stall.seq);
+  const dump = buildDump(stall, capture, capture.status === 'captured' ? undefined : readNativeState());
+  const written = publish(dump, name);
   writeStderr(formatStall(dump, written.path));
   if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
   if (options.action === 'exit') exitProcess(capture);
-  if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
+  else if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
+  else if (capture.status === 'native') await addStackOnReturn(stall, capture, dump, name);
 }
 
-function buildDump(stall: Stall, capture: Capture): StallDump {
+/**
+ * The dump of a main thread in native code went out on time without a stack. The pause still
+ * pending lands once the native call returns, at the first JavaScript that runs after it, still
+ * inside the stalled task: that stack (usually the blocking function's caller) is added to the
+ * same dump, and stderr says so.
+ */
+async function addStackOnReturn(stall: Stall, capture: Capture, dump: StallDump, name: string): Promise<void> {
+  const main = await awaitLatePause(capture, () => lastTick() === stall.lastTickNs);
+  capture.release();
+  if (main === undefined) return;
+  const delayMs = Date.now() - stall.detectedAt.getTime();
+  const updated: StallDump = { ...dump, stackOnReturn: { delayMs, stack: resolveStack(main.frames) } };
+  const written = publish(updated, name);
+  writeStderr(formatStackOnReturn(updated, written.path));
+  if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
+}
+
+/** Innermost frames first, mapped to their original sources where a source map exists. */
+function resolveStack(frames: readonly PausedFrame[]): StackFrame[] {
   const resolver = new SourceMapResolver();
-  const native = capture.status === 'captured' ? undefined : readNativeState();
+  return frames.slice(0, MAX_STACK_FRAMES).map((frame) => resolver.resolve(frame));
+}
+
+function buildDump(stall: Stall, capture: Capture, native: NativeState | undefined): StallDump {
   return {
     kind: 'stall',
     schemaVersion: SCHEMA_VERSION,
@@ -105,7 +130,7 @@ function buildDump(stall: Stall, capture: Capture): StallDump {
     action: options.action,
     stackStatus: capture.status,
     ...(capture.error === undefined ? {} : { stackError: capture.error }),
-    stack: capture.frames.slice(0, MAX_STACK_FRAMES).map((frame) => resolver.resolve(frame)),
+    stack: resolveStack(capture.frames),
     ...(native === undefined ? {} : { native }),
     ...collectFacts({
       mainFacts: capture.mainFacts,

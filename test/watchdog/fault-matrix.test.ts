@@ -3,11 +3,13 @@
 // its marked line, and the stderr block must agree with the dump.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
 import { fixture, runFixture, startFixture, waitForDumps } from './harness.ts';
+import type { RunResult } from './harness.ts';
 import {
   assertOneCapturedStall,
   assertStallDump,
@@ -56,23 +58,27 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
   });
 
   test('JSON.parse of a huge document: dumped while the parse still runs', async () => {
-    const result = await runFixture(fixture('json-parse.mjs'), { env: stallEnv });
+    const file = fixture('json-parse.mjs');
+    const running = startFixture(file, { env: stallEnv });
+    // JSON.parse is one native call that takes no interrupt, so a pause cannot land inside it: the
+    // dump must not wait for the parse to end, and says the stack was not captured.
+    const [onTime] = await waitForDumps(running.dir, 1, 30_000);
+    const seenAt = Date.now();
+    const result = await running.result;
 
     assert.equal(result.code, 0, describeRun(result));
     const { parseStartedAt, parseEndedAt, count } = fixtureOutput<JsonParseOutput>(result);
     assert.equal(count, 3_000_000);
     assert.ok(parseEndedAt - parseStartedAt > 1000, `the parse took only ${parseEndedAt - parseStartedAt} ms`);
+    assert.ok(seenAt < parseEndedAt, `dump first seen ${seenAt - parseEndedAt} ms after the parse ended`);
+    assertStallDump(onTime!, { pid: result.pid });
+    assert.equal(onTime!.stackStatus, 'native');
+    assert.deepEqual(onTime!.stack, []);
+    assert.equal(onTime!.native?.tid, result.pid);
+    assert.equal(onTime!.stackOnReturn, undefined);
     assert.equal(result.dumps.length, 1, describeRun(result));
-    const dump = result.dumps[0]!;
-    assertStallDump(dump, { pid: result.pid });
-    const block = assertStallReported(result, dump);
-    // JSON.parse is one native call that takes no interrupt, so a pause cannot land inside it: the
-    // dump must not wait for the parse to end, and says the stack was not captured.
-    const lateMs = Math.round(statSync(block.dumpPath!).mtimeMs - parseEndedAt);
-    assert.ok(lateMs < 0, `dump written ${lateMs} ms after the parse ended`);
-    assert.equal(dump.stackStatus, 'native');
-    assert.deepEqual(dump.stack, []);
-    assert.equal(dump.native?.tid, result.pid);
+    assertStallReported(result, result.dumps[0]!);
+    assertStackOnReturn(result, file);
     assert.equal(recoveries(result).length, 1, result.stderr);
   });
 
@@ -133,10 +139,25 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
         // Still inside open(2), so there is no fd for the FIFO yet; the syscall says where it is.
         assert.match(native.syscall ?? '', /open/);
       }
+      // Once the read returned, the pause still pending landed in the fixture: added to the dump.
+      assertStackOnReturn(result, fixture('fifo-read.mjs'));
       assert.equal(recoveries(result).length, 1, result.stderr);
     });
   }
 });
+
+/** The run's one dump, rewritten once the native call returned: the stall's own code is on it. */
+function assertStackOnReturn(result: RunResult, file: string): void {
+  const [dump] = result.dumps;
+  assert.equal(dump?.stackStatus, 'native', describeRun(result));
+  assert.deepEqual(dump.stack, [], 'the stack while stuck stays empty');
+  const { delayMs, stack } = dump.stackOnReturn ?? assert.fail(`no stackOnReturn: ${describeRun(result)}`);
+  assert.ok(delayMs > 0, `delayMs ${delayMs}`);
+  const url = pathToFileURL(file).href;
+  assert.ok(stack.some((frame) => frame.url === url), `no frame in ${url}: ${JSON.stringify(stack)}`);
+  assert.match(result.stderr, /bastion watchdog: native call returned \d+ ms after the stall was detected, pid \d+; first JavaScript after it:\n/);
+  assert.match(result.stderr, / {2}dump updated: \S+stall-\S+\.json\n/);
+}
 
 interface JsonParseOutput {
   parseStartedAt: number;

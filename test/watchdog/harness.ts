@@ -6,52 +6,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StallDump } from 'generator-bastion/watchdog';
 
-/** One frame of the main thread's stack, as the dump records it (1-based line and column). */
-export interface StallFrame {
-  functionName: string;
-  url: string;
-  line: number;
-  column: number;
-  generated?: { url: string; line: number; column: number };
-}
-
-/** What Linux says about a main thread stuck in native code. */
-export interface NativeFacts {
-  tid: number;
-  syscall?: string;
-  wchan?: string;
-  fds: { fd: number; target: string }[];
-}
-
-/** Mirrors the `stall-*.json` schema (schemaVersion 1); fields that could not be read are absent. */
-export interface StallDump {
-  kind: 'stall';
-  schemaVersion: 1;
-  time: string;
-  pid: number;
-  thresholdMs: number;
-  stalledMs: number;
-  action: 'dump' | 'exit' | 'abort';
-  stackStatus: 'captured' | 'native' | 'unavailable';
-  stackError?: string;
-  stack: StallFrame[];
-  native?: NativeFacts;
-  eventLoop?: {
-    delayMs?: { min: number; mean: number; p50: number; p90: number; p99: number; max: number };
-    utilization?: number;
-  };
-  memory?: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
-  activeResources?: string[];
-  process?: {
-    nodeVersion: string;
-    argv: string[];
-    execArgv: string[];
-    uptimeS: number;
-    platform: string;
-    arch: string;
-  };
-}
+// The dump's types are the package's own: the tests check the schema that is published.
+export type { StackFrame, StallDump } from 'generator-bastion/watchdog';
 
 export interface RunOptions {
   /** Added to the parent's environment (minus BASTION_WATCHDOG_*, NODE_OPTIONS); `undefined` removes one. */

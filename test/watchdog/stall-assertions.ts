@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { markedLine, parseWatchdogReport } from './harness.ts';
-import type { RunResult, StallBlock, StallDump, StallFrame } from './harness.ts';
+import type { RunResult, StallBlock, StallDump, StackFrame } from './harness.ts';
 
 /** The threshold the matrix runs at, and the environment that sets it with no start-up grace. */
 export const THRESHOLD_MS = 500;
@@ -40,7 +40,7 @@ export function assertStallDump(dump: StallDump, expected: { pid: number; action
 }
 
 /** Checks that the captured stack names the culprit at its marked line; returns that frame. */
-export function assertNamesCulprit(dump: StallDump, culprit: Culprit): StallFrame {
+export function assertNamesCulprit(dump: StallDump, culprit: Culprit): StackFrame {
   assert.equal(dump.stackStatus, 'captured', `stack not captured: ${dump.stackError ?? '(no stackError)'}`);
   assert.equal(dump.stackError, undefined);
   const frame = dump.stack.find((candidate) => candidate.functionName === culprit.functionName);
@@ -116,10 +116,10 @@ export function describeRun(result: RunResult): string {
 }
 
 // As V8 prints stacks: `fn (url:line:column)`, or bare `url:line:column` for an anonymous frame.
-function formatFrame({ functionName, url, line, column }: StallFrame): string {
+function formatFrame({ functionName, url, line, column }: StackFrame): string {
   return functionName ? `${functionName} (${url}:${line}:${column})` : `${url}:${line}:${column}`;
 }
 
-function formatStack(stack: StallFrame[]): string {
+function formatStack(stack: StackFrame[]): string {
   return stack.length ? stack.map(formatFrame).join(' <- ') : '[]';
 }

@@ -25,15 +25,25 @@ import {
 const TEST_TIMEOUT_MS = 120_000;
 const exitEnv = { ...stallEnv, BASTION_WATCHDOG_ACTION: 'exit' };
 
-describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
-  test('infinite busy loop: dumped, then the process exits 70', async () => {
-    const file = fixture('busy-loop.mjs');
-    const result = await runFixture(file, { env: exitEnv });
+// Faults whose whole check is the exit and a dump naming the culprit; the others below check more.
+const CULPRIT_CASES = [
+  { title: 'infinite busy loop: dumped, then the process exits 70', script: 'busy-loop.mjs', functionName: 'spinForever', exits: true },
+  { title: 'Atomics.wait deadlock with a worker: dumped, then exit 70', script: 'atomics-deadlock.mjs', functionName: 'waitForWorkerForever', exits: true },
+  { title: 'microtask starvation by a self-requeueing promise callback', script: 'microtask-starvation.mjs', functionName: 'requeueItself', exits: false },
+  { title: 'process.nextTick recursion', script: 'next-tick-recursion.mjs', functionName: 'recurseThroughNextTick', exits: false },
+];
 
-    assert.equal(result.code, 70, describeRun(result));
-    assert.equal(result.signal, null);
-    assertOneCapturedStall(result, { culprit: { file, functionName: 'spinForever' }, action: 'exit' });
-  });
+describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
+  for (const { title, script, functionName, exits } of CULPRIT_CASES) {
+    test(title, async () => {
+      const file = fixture(script);
+      const result = await runFixture(file, { env: exits ? exitEnv : stallEnv });
+
+      assert.equal(result.code, exits ? 70 : 0, describeRun(result));
+      assert.equal(result.signal, null);
+      assertOneCapturedStall(result, { culprit: { file, functionName }, action: exits ? 'exit' : 'dump' });
+    });
+  }
 
   test('finite 3 s loop: one dump, then the recovery line with the whole stall, exit 0', async () => {
     const file = fixture('finite-loop.mjs');
@@ -80,30 +90,6 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
     assertStallReported(result, result.dumps[0]!);
     assertStackOnReturn(result, file);
     assert.equal(recoveries(result).length, 1, result.stderr);
-  });
-
-  test('Atomics.wait deadlock with a worker: dumped, then exit 70', async () => {
-    const file = fixture('atomics-deadlock.mjs');
-    const result = await runFixture(file, { env: exitEnv });
-
-    assert.equal(result.code, 70, describeRun(result));
-    assertOneCapturedStall(result, { culprit: { file, functionName: 'waitForWorkerForever' }, action: 'exit' });
-  });
-
-  test('microtask starvation by a self-requeueing promise callback', async () => {
-    const file = fixture('microtask-starvation.mjs');
-    const result = await runFixture(file, { env: stallEnv });
-
-    assert.equal(result.code, 0, describeRun(result));
-    assertOneCapturedStall(result, { culprit: { file, functionName: 'requeueItself' } });
-  });
-
-  test('process.nextTick recursion', async () => {
-    const file = fixture('next-tick-recursion.mjs');
-    const result = await runFixture(file, { env: stallEnv });
-
-    assert.equal(result.code, 0, describeRun(result));
-    assertOneCapturedStall(result, { culprit: { file, functionName: 'recurseThroughNextTick' } });
   });
 
   for (const mode of ['open', 'read'] as const) {

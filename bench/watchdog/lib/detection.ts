@@ -124,14 +124,20 @@ interface BastionDump {
   native?: { syscall?: string };
 }
 
-async function bastionReports(dumpDir: string): Promise<Report[]> {
+/**
+ * A dump is reported when its stall block reaches stderr (`  dump: <path>`, printed right after the
+ * file is written). Not the file's mtime: a native-blocked stall's dump is rewritten later, when
+ * the call returns, to add `stackOnReturn`.
+ */
+async function bastionReports(dumpDir: string, app: AppProcess): Promise<Report[]> {
   const names = (await readdir(dumpDir)).filter((name) => name.startsWith('stall-') && name.endsWith('.json'));
   return Promise.all(
     names.map(async (name) => {
       const path = join(dumpDir, name);
       const dump = JSON.parse(await readFile(path, 'utf8')) as BastionDump;
       const frames = (dump.stack ?? []).map((frame) => frame.functionName ?? '');
-      const report: Report = { at: (await stat(path)).mtimeMs, frames };
+      const printed = app.stderr.find((chunk) => chunk.text.includes(`  dump: ${path}\n`));
+      const report: Report = { at: printed?.receivedAt ?? (await stat(path)).mtimeMs, frames };
       if (dump.stackStatus !== undefined) report.stackStatus = dump.stackStatus;
       if (dump.native?.syscall !== undefined) report.syscall = dump.native.syscall;
       return report;
@@ -256,7 +262,7 @@ export async function measureDetection(subject: Subject, options: DetectionOptio
       firstSeq += kinds.length;
       const batchStalls = stallsFromLines(app.lines);
       const reports =
-        subject.channel === 'dump-dir' ? await bastionReports(dumpDir)
+        subject.channel === 'dump-dir' ? await bastionReports(dumpDir, app)
         : subject.channel === 'sink' ? options.sink.events.map(({ receivedAt, frames }) => ({ at: receivedAt, frames }))
         : subject.channel === 'stdout' ? stdoutReports(app.lines)
         : subject.channel === 'sigint' ? sigintReports(app)

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import * as watchdogModule from 'generator-bastion/watchdog';
 import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions } from 'generator-bastion/watchdog';
 import { fixture, runFixture } from './harness.ts';
+import { fixtureOutput } from './stall-assertions.ts';
 
 interface StartStopReport {
   threadsBefore: number;
@@ -17,11 +18,6 @@ interface StartStopReport {
   timeoutMs: number;
   action: string;
   stoppedAt: number;
-}
-
-function lastJsonLine<T>(stdout: string): T {
-  const line = stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as T;
 }
 
 describe('the public surface', () => {
@@ -51,7 +47,7 @@ describe('startWatchdog()', { concurrency: true }, () => {
     });
     const closedAt = Date.now();
     assert.equal(result.code, 0, result.stderr);
-    const report = lastJsonLine<StartStopReport>(result.stdout);
+    const report = fixtureOutput<StartStopReport>(result);
     assert.equal(report.timeoutMs, 500);
     assert.equal(report.action, 'dump');
     assert.match(report.dir, /^\/.+\/relative\/dumps$/);
@@ -72,7 +68,7 @@ describe('startWatchdog()', { concurrency: true }, () => {
       env: { WATCHDOG_OPTIONS: JSON.stringify({ timeoutMs: -1 }) },
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.deepEqual(lastJsonLine(result.stdout), {
+    assert.deepEqual(fixtureOutput(result), {
       error: 'RangeError',
       message: 'options.timeoutMs must be an integer from 50 to 2147483647 (milliseconds), got -1 (number)',
     });
@@ -152,7 +148,7 @@ describe('the preload', { concurrency: true }, () => {
     // The watchdog did connect to the main thread (it took the stack)...
     assert.equal(result.dumps[0]?.stack[0]?.functionName, 'blockForWatchdog', result.stderr);
     // ...through an in-process session: no inspector URL, no listening socket.
-    assert.deepEqual(lastJsonLine(result.stdout), { inspectorUrl: null, listening: 0 });
+    assert.deepEqual(fixtureOutput(result), { inspectorUrl: null, listening: 0 });
   });
 
   it('degrades under the permission model: no stack without --allow-inspector, and no crash', async () => {

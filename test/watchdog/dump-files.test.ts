@@ -50,7 +50,7 @@ describe('dump files', { concurrency: true }, () => {
       assert.equal(match[1], dump.time.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
     }
     assert.equal(pids.size, 1);
-    assert.deepEqual(seqs.sort(), seqs.map((_, index) => index + 1));
+    assert.deepEqual(seqs.sort((a, b) => a - b), seqs.map((_, index) => index + 1));
     const blamed = result.dumps.filter((dump) => dump.stack[0]?.functionName === 'blockEventLoop');
     assert.equal(blamed.length, 2, result.stderr);
     // Each stall is reported once, and its recovery once after it.
@@ -73,7 +73,7 @@ describe('dump files', { concurrency: true }, () => {
     const names = readdirSync(dir);
     for (const name of foreign) assert.ok(names.includes(name), `${name} was deleted`);
     const seqs = names.flatMap((name) => DUMP_NAME.exec(name)?.[3] ?? []).map(Number);
-    assert.deepEqual(seqs.sort(), [reported - 1, reported]);
+    assert.deepEqual(seqs.sort((a, b) => a - b), [reported - 1, reported]);
   });
 
   it('keep at most maxDumpBytes, but always the dump just written', async () => {

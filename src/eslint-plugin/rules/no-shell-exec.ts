@@ -3,7 +3,7 @@
 import type { Rule } from 'eslint';
 import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
-import { isFunctionNode, resolveVariable, type CallArgument } from '../util/ast.js';
+import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
 import { classifyData } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { isOptionTruthy, resolveObjectExpression } from '../util/find-option.js';
@@ -148,9 +148,7 @@ function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node): G
   } else if (parent?.type === 'CallExpression' && parent.callee === bound) {
     yield { node: parent, command: getCommandParts(sourceCode, parent.arguments) };
   } else if (parent?.type === 'VariableDeclarator' && parent.init === bound && parent.id.type === 'Identifier') {
-    for (const reference of resolveVariable(sourceCode, parent.id)?.references ?? []) {
-      if (reference.isRead()) yield* iterateBoundCommandRuns(sourceCode, reference.identifier as ESTree.Identifier);
-    }
+    for (const read of iterateReads(resolveVariable(sourceCode, parent.id))) yield* iterateBoundCommandRuns(sourceCode, read);
   }
 }
 

@@ -218,12 +218,14 @@ function describeCallee(sourceCode: SourceCode, call: ESTree.CallExpression | ES
 /** The js-yaml check, bound to the version the linted file runs with. */
 function createYamlCheck(context: Rule.RuleContext) {
   const { sourceCode } = context;
+  let major: { value: number | undefined } | undefined;
+  const getMajor = (): number | undefined => (major ??= { value: getJsYamlMajor(context) }).value;
   return (call: TrackedCall<Sink>, references: ModuleReferences<Sink>): Finding | undefined => {
     const callee = call.name;
     const option = call.arguments ? findOption(sourceCode, call.arguments, 1, 'schema') : { found: false as const };
     if (!option.found) {
       if (call.info.check !== 'yaml' || call.info.safeWithoutSchema === 'always') return undefined;
-      const version = getJsYamlMajor(context);
+      const version = getMajor();
       if (version === undefined) return { messageId: 'unknownYamlVersion', data: { callee } };
       return version < FIRST_SAFE_JS_YAML_MAJOR
         ? { messageId: 'unsafeYamlSchema', data: { callee, schema: "js-yaml 3's default schema (DEFAULT_FULL_SCHEMA)" } }

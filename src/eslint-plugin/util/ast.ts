@@ -5,7 +5,6 @@ import type * as ESTree from 'estree';
 import { findVariable } from '@eslint-community/eslint-utils';
 
 export type Node = Rule.Node;
-export type Expression = ESTree.Expression;
 export type CallArgument = ESTree.Expression | ESTree.SpreadElement;
 
 /** Wrappers that hand their operand's value through unchanged (`x as T`, `x!`, `(0, x)`...). */
@@ -38,6 +37,13 @@ export function resolveVariable(
   identifier: ESTree.Identifier,
 ): Scope.Variable | null {
   return findVariable(sourceCode.getScope(identifier), identifier);
+}
+
+/** The identifiers that read `variable` (none for an unresolved one). */
+export function* iterateReads(variable: Scope.Variable | null): Generator<ESTree.Identifier> {
+  for (const reference of variable?.references ?? []) {
+    if (reference.isRead()) yield reference.identifier as ESTree.Identifier;
+  }
 }
 
 /**

@@ -62,7 +62,7 @@ function findProperty(
       continue;
     }
     if (getStaticKeyName(property.key, property.computed) !== name) continue;
-    const value = property.shorthand || property.value.type !== 'AssignmentPattern' ? property.value : property.value.left;
+    const value = property.value;
     result = {
       found: true,
       node: value,

@@ -4,7 +4,7 @@
 // helpers in class fields.
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
-import { getChildNodes, getStaticKeyName, resolveVariable } from './ast.js';
+import { getChildNodes, getStaticKeyName, iterateReads, resolveVariable } from './ast.js';
 
 type SourceCode = Rule.RuleContext['sourceCode'];
 type Node = ESTree.Node & { parent?: Node | null };
@@ -24,14 +24,9 @@ function findObjectPropertyReads(sourceCode: SourceCode, value: ESTree.Node): ES
   if (name === undefined || declarator?.type !== 'VariableDeclarator' || declarator.init !== object) return [];
   if (declarator.id.type !== 'Identifier') return [];
   const reads: ESTree.MemberExpression[] = [];
-  for (const reference of resolveVariable(sourceCode, declarator.id)?.references ?? []) {
-    const member = (reference.identifier as Node).parent;
-    if (
-      reference.isRead() &&
-      member?.type === 'MemberExpression' &&
-      member.object === reference.identifier &&
-      getStaticKeyName(member.property, member.computed) === name
-    ) {
+  for (const read of iterateReads(resolveVariable(sourceCode, declarator.id))) {
+    const member = (read as Node).parent;
+    if (member?.type === 'MemberExpression' && member.object === read && getStaticKeyName(member.property, member.computed) === name) {
       reads.push(member);
     }
   }

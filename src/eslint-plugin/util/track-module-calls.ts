@@ -16,6 +16,7 @@ import {
 import {
   getSingleInitializer,
   getStaticKeyName,
+  iterateReads,
   resolveVariable,
   unwrapExpression,
   type CallArgument,
@@ -265,7 +266,7 @@ class ReferenceCollector {
     if (callback?.type !== 'ArrowFunctionExpression' && callback?.type !== 'FunctionExpression') return;
     const [parameter] = callback.params;
     for (const { identifier, members } of listBindings(parameter)) {
-      for (const read of this.#iterateReadsOf(resolveVariable(this.#sourceCode, identifier))) {
+      for (const read of iterateReads(resolveVariable(this.#sourceCode, identifier))) {
         yield { identifier: read, members };
       }
     }
@@ -280,16 +281,10 @@ class ReferenceCollector {
       const specifier = getStringIfConstant(reference.expression as never);
       if (specifier === null) continue;
       for (const variable of this.#sourceCode.getDeclaredVariables(node)) {
-        for (const identifier of this.#iterateReadsOf(variable)) {
+        for (const identifier of iterateReads(variable)) {
           yield { node: identifier, specifier, namespace: false, members: [] };
         }
       }
-    }
-  }
-
-  *#iterateReadsOf(variable: Scope.Variable | null): Generator<ESTree.Identifier> {
-    for (const reference of variable?.references ?? []) {
-      if (reference.isRead()) yield reference.identifier as ESTree.Identifier;
     }
   }
 
@@ -326,7 +321,7 @@ class ReferenceCollector {
       if (reference.info.kind !== 'function') continue;
       yield { node, function: reference, promisified: false };
       for (const variable of this.#variablesBoundBy(node)) {
-        for (const identifier of this.#iterateReadsOf(variable)) yield { node: identifier, function: reference, promisified: false };
+        for (const identifier of iterateReads(variable)) yield { node: identifier, function: reference, promisified: false };
       }
     }
     for (const promisify of this.#getPromisifyCalls()) {

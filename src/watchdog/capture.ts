@@ -1,20 +1,31 @@
 // Captures the main thread's JavaScript stack while it is stuck, with bounds: a thread blocked
 // in a native call only takes the pause when the call returns, and the dump cannot wait for that.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isThreadRunnable } from './linux.js';
+import { describeSyscall, mayWakeForInterrupt, readThreadActivity } from './linux.js';
+import type { ThreadActivity } from './linux.js';
 import { MainThreadSession } from './main-thread.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
 import type { StackStatus } from './schema.js';
 
 /**
- * How long the main thread may take to answer the inspector before it is taken to be inside
- * native code, and the longer bound for a main thread that Linux reports on a CPU: it may be
- * running JavaScript on a starved machine (a throttled container, an oversubscribed host).
+ * How soon an unanswered main thread is taken to be inside native code. JavaScript answers the
+ * inspector within milliseconds, since V8 checks for interrupts at every call and loop back edge.
+ * So a main thread that has used NATIVE_CPU_MS of CPU without answering is running code without
+ * such checks (JSON.parse, a sync zlib or crypto call, a long garbage collection), and one asleep
+ * in the same system call for NATIVE_SLEEP_MS cannot answer before the call returns. Futex is the
+ * exception: Atomics.wait sleeps there, and V8 wakes it for the inspector.
+ * Where Linux tells nothing (another OS, /proc unreadable), RESPONSE_BOUND_MS decides; a main
+ * thread that waits for a CPU without getting one (a throttled container, an oversubscribed
+ * host) may be in JavaScript, and gets RUNNABLE_RESPONSE_BOUND_MS.
  * Once it has answered, it is in JavaScript, and the pause gets PAUSE_LANDING_MS to land.
  */
-export const RESPONSE_BOUND_MS = 200;
+const NATIVE_CPU_MS = 50;
+const NATIVE_SLEEP_MS = 50;
+const RESPONSE_BOUND_MS = 200;
 const RUNNABLE_RESPONSE_BOUND_MS = 1000;
 const PAUSE_LANDING_MS = 2000;
+// How often to look at the main thread while it has not answered; /proc counts CPU time in 10 ms.
+const NATIVE_POLL_MS = 10;
 // nextTick recursion can leave only node:internal frames on the stack at the moment of the
 // pause (processTicksAndRejections, between two callbacks). Stepping into the next call reaches
 // the application's callback within a few statements; the bound keeps a stall that really is
@@ -85,7 +96,7 @@ async function pauseAndRead(
 
   const answer = await answerInTime(request.responsive, recovered);
   if (answer === RECOVERED) return give('unavailable', recoveredError);
-  if (answer === TIMED_OUT) return give('native', 'the main thread did not answer the inspector in time (blocked in native code)');
+  if (typeof answer === 'string') return give('native', `the main thread did not answer the inspector: ${answer}`);
 
   let main = await waitFor(request.paused, PAUSE_LANDING_MS, recovered);
   for (let step = 0; isPaused(main) && step < MAX_INTERNAL_STEPS && main.frames.every(isInternal); step++) {
@@ -98,11 +109,52 @@ async function pauseAndRead(
   return { status: 'captured', frames: main.frames, mainFacts, paused: Promise.resolve(main), release };
 }
 
-/** Waits for the main thread's first answer: RESPONSE_BOUND_MS, or longer while it is on a CPU. */
-async function answerInTime(responsive: Promise<void>, recovered: Promise<typeof RECOVERED>): Promise<Waited<void>> {
-  const first = await waitFor(responsive, RESPONSE_BOUND_MS, recovered);
-  if (first !== TIMED_OUT || isThreadRunnable() !== true) return first;
-  return waitFor(responsive, RUNNABLE_RESPONSE_BOUND_MS - RESPONSE_BOUND_MS, recovered);
+/**
+ * Waits for the main thread's first answer. Resolves with why it is taken to be in native code
+ * when it does not answer in time.
+ */
+async function answerInTime(responsive: Promise<void>, recovered: Promise<typeof RECOVERED>): Promise<Waited<void> | string> {
+  const judge = new NativeJudge();
+  for (;;) {
+    const answer = await waitFor(responsive, NATIVE_POLL_MS, recovered);
+    if (answer !== TIMED_OUT) return answer;
+    const verdict = judge.verdict();
+    if (verdict !== undefined) return verdict;
+  }
+}
+
+/** Tells, from what Linux shows of the main thread at each look, when it is in native code. */
+class NativeJudge {
+  readonly #startedAt = performance.now();
+  readonly #startCpuMs: number | undefined;
+  #asleep: { call: string; since: number } | undefined;
+
+  constructor() {
+    const thread = readThreadActivity();
+    this.#startCpuMs = thread?.cpuMs;
+    this.#trackSleep(thread, this.#startedAt);
+  }
+
+  /** Why the main thread is taken to be in native code, or undefined while it may yet answer. */
+  verdict(): string | undefined {
+    const now = performance.now();
+    const thread = readThreadActivity();
+    const ranMs = thread === undefined || this.#startCpuMs === undefined ? 0 : thread.cpuMs - this.#startCpuMs;
+    if (ranMs >= NATIVE_CPU_MS) return `it ran ${ranMs} ms on a CPU without taking an interrupt (native code or garbage collection)`;
+    const asleep = this.#trackSleep(thread, now);
+    if (asleep !== undefined && now - asleep.since >= NATIVE_SLEEP_MS) {
+      return `it has been asleep in the ${describeSyscall(asleep.call, process.arch).name} system call for ${Math.round(now - asleep.since)} ms`;
+    }
+    const boundMs = thread?.runnable === true ? RUNNABLE_RESPONSE_BOUND_MS : RESPONSE_BOUND_MS;
+    return now - this.#startedAt >= boundMs ? `no answer within ${boundMs} ms (blocked in native code)` : undefined;
+  }
+
+  /** The system call the thread has slept in since the last look, unless V8 can wake it there. */
+  #trackSleep(thread: ThreadActivity | undefined, now: number): { call: string; since: number } | undefined {
+    const call = thread?.sleepingIn;
+    if (call !== this.#asleep?.call) this.#asleep = call === undefined ? undefined : { call, since: now };
+    return this.#asleep === undefined || mayWakeForInterrupt(this.#asleep.call, process.arch) ? undefined : this.#asleep;
+  }
 }
 
 /**
@@ -114,7 +166,7 @@ export async function awaitLatePause(capture: Capture, stillStalled: () => boole
   const watcher = new AbortController();
   try {
     const landed = await Promise.race([capture.paused, watchRecovery(stillStalled, watcher.signal)]);
-    return landed === RECOVERED || !stillStalled() ? undefined : landed;
+    return landed === RECOVERED ? undefined : landed;
   } finally {
     watcher.abort();
   }

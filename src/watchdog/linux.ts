@@ -49,17 +49,42 @@ export function readNativeState(pid: number = process.pid): NativeState | undefi
   };
 }
 
-/**
- * True when the main thread is on a CPU or waiting for one (state R), false when it sleeps in
- * the kernel, undefined off Linux. A thread in state R that does not answer the inspector may
- * just be starved of CPU; one asleep in a system call cannot answer until the call returns.
- */
-export function isThreadRunnable(pid: number = process.pid): boolean | undefined {
+/** What the kernel shows of a thread from moment to moment. */
+export interface ThreadActivity {
+  /** On a CPU or waiting for one (state R), rather than asleep in the kernel. */
+  runnable: boolean;
+  /** User plus system CPU time used so far, in ms; Linux counts it in hundredths of a second. */
+  cpuMs: number;
+  /** While asleep in a system call: its raw line (number and arguments), the same while the call lasts. */
+  sleepingIn?: string;
+}
+
+// USER_HZ, the unit of the CPU times in /proc/<pid>/stat: 100 on every architecture Node runs on.
+const MS_PER_CLOCK_TICK = 10;
+
+/** The main thread's activity, or undefined off Linux or when /proc cannot be read. */
+export function readThreadActivity(pid: number = process.pid): ThreadActivity | undefined {
   if (process.platform !== 'linux') return undefined;
   const stat = readOptional(`/proc/self/task/${pid}/stat`);
-  // "<tid> (<comm>) <state> ...": comm may contain spaces and parentheses, so cut at the last ')'.
-  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-  return state === undefined || state === '' ? undefined : state === 'R';
+  if (stat === undefined) return undefined;
+  // "<tid> (<comm>) <state> <ppid> ...": comm may hold spaces and parentheses, so cut at the last
+  // ')'. utime and stime are the 14th and 15th fields, the 12th and 13th after the state.
+  const [state = '', ...rest] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpuMs = (Number(rest[10]) + Number(rest[11])) * MS_PER_CLOCK_TICK;
+  if (state === '' || !Number.isFinite(cpuMs)) return undefined;
+  const runnable = state === 'R';
+  const call = runnable ? undefined : readOptional(`/proc/self/task/${pid}/syscall`);
+  // Only a line that starts with a call's number: "-1 <sp> <pc>" is a thread asleep outside any
+  // system call, and "running" one that woke up between the two reads.
+  return call !== undefined && /^\d/.test(call) ? { runnable, cpuMs, sleepingIn: call } : { runnable, cpuMs };
+}
+
+/**
+ * Whether a thread asleep in this system call may still wake for V8's interrupts: in futex, where
+ * Atomics.wait sleeps, it does; on an architecture without a syscall table, futex cannot be told.
+ */
+export function mayWakeForInterrupt(syscallLine: string, arch: NodeJS.Architecture): boolean {
+  return OTHER_SYSCALLS[arch] === undefined || describeSyscall(syscallLine, arch).name === 'futex';
 }
 
 /**

@@ -4,7 +4,7 @@
 import { workerData } from 'node:worker_threads';
 import { awaitLatePause, captureMainStack } from './capture.js';
 import type { Capture } from './capture.js';
-import type { PausedFrame } from './main-thread.js';
+import type { PausedFrame, PausedMain } from './main-thread.js';
 import { dumpFileName, writeDump } from './dump.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
 import { formatDumpError, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
@@ -91,9 +91,17 @@ async function handleStall(stall: Stall): Promise<void> {
   const written = publish(dump, name);
   writeStderr(formatStall(dump, written.path));
   if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
-  if (options.action === 'exit') exitProcess(capture);
+  // A native capture's pause lands when the call returns: its stack then goes into the dump.
+  const addLateStack = (main: PausedMain): void => {
+    if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
+  };
+  if (options.action === 'exit') exitProcess(capture, addLateStack);
   else if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
-  else if (capture.status === 'native') await addStackOnReturn(stall, capture, dump, name);
+  else if (capture.status === 'native') {
+    const main = await awaitLatePause(capture, stillStalled);
+    capture.release();
+    if (main !== undefined) addLateStack(main);
+  }
 }
 
 /**
@@ -102,10 +110,7 @@ async function handleStall(stall: Stall): Promise<void> {
  * inside the stalled task: that stack (usually the blocking function's caller) is added to the
  * same dump, and stderr says so.
  */
-async function addStackOnReturn(stall: Stall, capture: Capture, dump: StallDump, name: string): Promise<void> {
-  const main = await awaitLatePause(capture, () => lastTick() === stall.lastTickNs);
-  capture.release();
-  if (main === undefined) return;
+function addStackOnReturn(stall: Stall, dump: StallDump, name: string, main: PausedMain): void {
   const delayMs = Date.now() - stall.detectedAt.getTime();
   const updated: StallDump = { ...dump, stackOnReturn: { delayMs, stack: resolveStack(main.frames) } };
   const written = publish(updated, name);
@@ -158,11 +163,15 @@ function publish(dump: StallDump, name: string): { path?: string; error?: unknow
 
 /**
  * Ends the whole process with the configured code. process.exit() here would end only this
- * worker, so it is evaluated on the paused main thread instead. A main thread that stays in
- * native code cannot run it: after EXIT_FALLBACK_MS it gets SIGKILL, which no handler can delay
- * and which supervisors count as a failure (a shell reports 137).
+ * worker, so it is evaluated on the paused main thread instead, once `beforeExit` has seen it
+ * (a main thread that was in native code is paused only now: its stack goes into the dump).
+ * A main thread that stays in native code cannot run it: after EXIT_FALLBACK_MS it gets SIGKILL,
+ * which no handler can delay and which supervisors count as a failure (a shell reports 137).
  */
-function exitProcess(capture: Capture): void {
-  void capture.paused.then((main) => main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`));
+function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): void {
+  void capture.paused.then((main) => {
+    beforeExit(main);
+    main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
+  });
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_FALLBACK_MS);
 }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import type { TestContext } from 'node:test';
 import { fixture, runFixture, startFixture, waitForDumps } from './harness.ts';
 import type { RunResult } from './harness.ts';
 import {
@@ -86,6 +87,8 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
     assert.deepEqual(onTime!.stack, []);
     assert.equal(onTime!.native?.tid, result.pid);
     assert.equal(onTime!.stackOnReturn, undefined);
+    // Judged by the CPU the main thread used without taking the inspector's interrupt.
+    assert.match(onTime!.stackError ?? '', /ran \d+ ms on a CPU without taking an interrupt/);
     assert.equal(result.dumps.length, 1, describeRun(result));
     assertStallReported(result, result.dumps[0]!);
     assertStackOnReturn(result, file);
@@ -94,10 +97,7 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
 
   for (const mode of ['open', 'read'] as const) {
     test(`sync read of a FIFO nobody writes, blocked in ${mode}(2): native dump on time`, async (t) => {
-      const fifoDir = mkdtempSync(join(tmpdir(), 'bastion-fifo-'));
-      t.after(() => rmSync(fifoDir, { recursive: true, force: true }));
-      const fifo = join(fifoDir, 'nobody-writes');
-      execFileSync('mkfifo', [fifo]);
+      const fifo = makeFifo(t);
       const running = startFixture(fixture('fifo-read.mjs'), { env: stallEnv, args: [fifo, mode] });
       t.after(() => running.child.kill('SIGKILL')); // a no-op once it has exited
 
@@ -113,7 +113,9 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
       assertStallDump(dump!, { pid: result.pid });
       assert.equal(dump!.stackStatus, 'native');
       assert.deepEqual(dump!.stack, []);
-      assert.ok(dump!.stackError, 'a native dump says why it has no stack');
+      // Judged by the system call the main thread sleeps in, well before the 200 ms fallback.
+      const call = mode === 'open' ? 'openat' : 'read';
+      assert.match(dump!.stackError ?? '', new RegExp(`asleep in the ${call} system call for \\d+ ms`));
       assertStallReported(result, dump!);
       const native = dump!.native;
       assert.ok(native, 'Linux facts about the blocked thread');
@@ -130,7 +132,37 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
       assert.equal(recoveries(result).length, 1, result.stderr);
     });
   }
+
+  test("action 'exit' on a FIFO read: the stack on return goes into the dump, then exit 70", async (t) => {
+    const fifo = makeFifo(t);
+    const file = fixture('fifo-read.mjs');
+    const running = startFixture(file, { env: exitEnv, args: [fifo, 'read'] });
+    t.after(() => running.child.kill('SIGKILL'));
+
+    // The process can only exit once the read returns and the pending pause lands: it waits
+    // for that (up to 2 s, then SIGKILL), so the FIFO is written as soon as the dump is there.
+    await waitForDumps(running.dir, 1, 8000);
+    unblockFifo(fifo, 'unblocked');
+    const result = await running.result;
+
+    assert.equal(result.code, 70, describeRun(result));
+    assert.equal(result.signal, null);
+    assert.equal(result.stdout, '', 'the app printed nothing: it exited inside the stall');
+    assert.equal(result.dumps.length, 1, describeRun(result));
+    assertStallDump(result.dumps[0]!, { pid: result.pid, action: 'exit' });
+    assertStackOnReturn(result, file);
+    assert.equal(recoveries(result).length, 0, result.stderr);
+  });
 });
+
+/** A FIFO in a directory of its own, removed after the test. */
+function makeFifo(t: TestContext): string {
+  const fifoDir = mkdtempSync(join(tmpdir(), 'bastion-fifo-'));
+  t.after(() => rmSync(fifoDir, { recursive: true, force: true }));
+  const fifo = join(fifoDir, 'nobody-writes');
+  execFileSync('mkfifo', [fifo]);
+  return fifo;
+}
 
 /** The run's one dump, rewritten once the native call returned: the stall's own code is on it. */
 function assertStackOnReturn(result: RunResult, file: string): void {

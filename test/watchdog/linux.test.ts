@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { describeSyscall, isThreadRunnable } from '../../src/watchdog/linux.ts';
+import { describeSyscall, mayWakeForInterrupt, readThreadActivity } from '../../src/watchdog/linux.ts';
+import type { ThreadActivity } from '../../src/watchdog/linux.ts';
 import type { NativeState } from '../../src/watchdog/schema.ts';
 
 const onLinux = process.platform === 'linux';
@@ -39,6 +40,19 @@ describe('describeSyscall', () => {
   });
 });
 
+describe('mayWakeForInterrupt', () => {
+  it('is true for futex, where Atomics.wait sleeps, and false for a read or openat', () => {
+    assert.equal(mayWakeForInterrupt('202 0x7f3a 0x80 0x0 0x0 0x0 0x0 0x7ffd 0x7f3a', 'x64'), true);
+    assert.equal(mayWakeForInterrupt('98 0xffff 0x80 0x0 0x0 0x0 0x0 0xffffd 0xffff8', 'arm64'), true);
+    assert.equal(mayWakeForInterrupt('0 0x1a 0x7ffd2c1e8f40 0x10000 0x0 0x0 0x0 0x7ffd 0x7f3a', 'x64'), false);
+    assert.equal(mayWakeForInterrupt('56 0xffffff9c 0xffff 0x0 0x0 0x0 0x0 0xffffd 0xffff8', 'arm64'), false);
+  });
+
+  it('is true for any call on an architecture whose futex number it does not know', () => {
+    assert.equal(mayWakeForInterrupt('63 0x5 0xffff 0x400 0x0 0x0 0x0 0xffffd 0xffff8', 'riscv64'), true);
+  });
+});
+
 describe('readNativeState', { skip: !onLinux }, () => {
   it('describes a main thread asleep in a system call, as seen from another thread', async () => {
     // The main thread blocks in Atomics.wait (a futex) while a worker reads its state, then wakes it.
@@ -46,11 +60,11 @@ describe('readNativeState', { skip: !onLinux }, () => {
     const linux = new URL('../../src/watchdog/linux.ts', import.meta.url).href;
     const worker = new Worker(
       `const { workerData, parentPort } = require('node:worker_threads');
-      import(workerData.linux).then(({ readNativeState }) => {
+      import(workerData.linux).then(({ readNativeState, readThreadActivity }) => {
         const signal = new Int32Array(workerData.buffer);
         while (Atomics.load(signal, 0) === 0);
         setTimeout(() => {
-          parentPort.postMessage(readNativeState(workerData.pid));
+          parentPort.postMessage([readNativeState(workerData.pid), readThreadActivity(workerData.pid)]);
           Atomics.store(signal, 0, 2);
           Atomics.notify(signal, 0);
         }, 200);
@@ -60,7 +74,7 @@ describe('readNativeState', { skip: !onLinux }, () => {
     const message = once(worker, 'message');
     Atomics.store(signal, 0, 1);
     assert.equal(Atomics.wait(signal, 0, 1, 10_000), 'ok');
-    const [state] = (await message) as [NativeState];
+    const [[state, activity]] = (await message) as [[NativeState, ThreadActivity]];
     await worker.terminate();
     assert.equal(state.tid, process.pid);
     if (process.arch === 'x64' || process.arch === 'arm64') assert.equal(state.syscall, 'futex');
@@ -68,9 +82,30 @@ describe('readNativeState', { skip: !onLinux }, () => {
     const fds = new Map(state.fds.map(({ fd, target }) => [fd, target]));
     for (const fd of [0, 1, 2]) assert.equal(typeof fds.get(fd), 'string', `fd ${fd}`);
     assert.ok(state.fds.length <= 64);
-  });
-
-  it('sees this thread as runnable while it runs', () => {
-    assert.equal(isThreadRunnable(), true);
+    assert.equal(activity.runnable, false);
+    const call = activity.sleepingIn ?? assert.fail('asleep in no system call');
+    if (process.arch === 'x64' || process.arch === 'arm64') assert.equal(describeSyscall(call, process.arch).name, 'futex');
   });
 });
+
+describe('readThreadActivity', { skip: !onLinux }, () => {
+  it('sees this thread as runnable, and counts the CPU time it uses', () => {
+    const before = readThreadActivity() ?? assert.fail('no activity read');
+    assert.equal(before.runnable, true);
+    assert.equal(before.sleepingIn, undefined);
+    // Spin until the thread has used 200 ms more CPU by its own clock; Linux counts in 10 ms steps.
+    const start = process.threadCpuUsage();
+    while (usedMs(process.threadCpuUsage(start)) < 200);
+    const after = readThreadActivity() ?? assert.fail('no activity read');
+    const counted = after.cpuMs - before.cpuMs;
+    assert.ok(counted >= 150 && counted <= 400, `counted ${counted} ms for 200 ms of CPU`);
+  });
+
+  it('reads nothing for a thread that is not in this process', () => {
+    assert.equal(readThreadActivity(2 ** 22 + 1), undefined);
+  });
+});
+
+function usedMs({ user, system }: NodeJS.CpuUsage): number {
+  return (user + system) / 1000;
+}

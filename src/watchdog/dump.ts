@@ -1,6 +1,5 @@
 // Writing stall dumps: a private directory, an atomic publish (temp file + rename, so a reader
 // never sees half a dump), and bounded retention that only ever deletes our own dump files.
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -28,7 +27,9 @@ export function dumpFileName(time: Date, pid: number, seq: number): string {
 export function writeDump(target: DumpTarget, name: string, content: string): string {
   ensureDirectory(target);
   const path = join(target.dir, name);
-  const temporary = join(target.dir, `.${name}.${randomBytes(6).toString('hex')}.tmp`);
+  // Unique within the process; 'wx' (O_EXCL) refuses anything already there, a planted symlink
+  // included, so the name need not be unguessable, and node:crypto (1-2 MiB per thread) stays unloaded.
+  const temporary = join(target.dir, `.${name}.${process.hrtime.bigint()}.tmp`);
   const fd = openSync(temporary, 'wx', 0o600);
   try {
     try {

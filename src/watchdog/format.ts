@@ -64,15 +64,17 @@ function formatFrame(frame: StackFrame): string {
   return frame.functionName ? `    at ${frame.functionName} (${where})` : `    at ${where}`;
 }
 
-// "in read() on fd 5 (/run/app.fifo), wchan pipe_read", or "running, not in a system call".
+// "in read() on fd 5 (/run/app.fifo), wchan pipe_read", "in openat() of "/run/app.fifo"", or
+// "running, not in a system call". The path is quoted: a file name may hold a newline.
 function describeNative(native: NativeState): string {
-  const { syscall, blockedFd, wchan, fds } = native;
+  const { syscall, blockedFd, blockedPath, wchan, fds } = native;
   if (syscall === undefined) return 'state unknown';
   if (syscall === 'running') return 'running, not in a system call';
   const target = fds.find((entry) => entry.fd === blockedFd)?.target;
   const fd = blockedFd === undefined ? '' : ` on fd ${blockedFd}${target === undefined ? '' : ` (${target})`}`;
+  const path = blockedPath === undefined ? '' : ` of ${JSON.stringify(blockedPath)}`;
   const call = /^[a-z_0-9]+$/.test(syscall) ? `${syscall}()` : syscall;
-  return `in ${call}${fd}${wchan === undefined ? '' : `, wchan ${wchan}`}`;
+  return `in ${call}${fd}${path}${wchan === undefined ? '' : `, wchan ${wchan}`}`;
 }
 
 function oneLine(error: unknown): string {

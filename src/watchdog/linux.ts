@@ -25,12 +25,16 @@ const FD_SYSCALLS: Partial<Record<NodeJS.Architecture, Record<number, string>>> 
 // Other calls worth naming; poll/ppoll take an array of struct pollfd, whose first member is the fd.
 const OTHER_SYSCALLS: Partial<Record<NodeJS.Architecture, Record<number, string>>> = {
   x64: {
-    7: 'poll', 23: 'select', 35: 'nanosleep', 61: 'wait4', 202: 'futex', 230: 'clock_nanosleep',
+    2: 'open', 7: 'poll', 23: 'select', 35: 'nanosleep', 61: 'wait4', 202: 'futex', 230: 'clock_nanosleep',
     257: 'openat', 270: 'pselect6', 271: 'ppoll', 318: 'getrandom',
   },
   arm64: { 56: 'openat', 72: 'pselect6', 73: 'ppoll', 98: 'futex', 101: 'nanosleep', 115: 'clock_nanosleep', 260: 'wait4', 278: 'getrandom' },
 };
 const POLL_SYSCALLS = new Set(['poll', 'ppoll']);
+// Calls that name a file, by the index of their path argument: a blocked open(2) says what it opens.
+const PATH_ARGUMENTS: Record<string, number> = { open: 0, openat: 1 };
+// Linux's longest path, terminating NUL included.
+const PATH_MAX = 4096;
 
 /** The main thread's state, or undefined off Linux or when /proc cannot be read. */
 export function readNativeState(pid: number = process.pid): NativeState | undefined {
@@ -44,6 +48,7 @@ export function readNativeState(pid: number = process.pid): NativeState | undefi
     tid: pid,
     ...(call === undefined ? {} : { syscall: call.name }),
     ...(call?.fd === undefined ? {} : { blockedFd: call.fd }),
+    ...(call?.path === undefined ? {} : { blockedPath: call.path }),
     ...(wchan === undefined || wchan === '' || wchan === '0' ? {} : { wchan }),
     fds: readFdTargets(call?.fd),
   };
@@ -91,7 +96,7 @@ export function mayWakeForInterrupt(syscallLine: string, arch: NodeJS.Architectu
  * Decodes a `/proc/<pid>/task/<tid>/syscall` line: `<nr> <arg1>..<arg6> <sp> <pc>` while in a
  * system call, `running`, or `-1 <sp> <pc>` when blocked outside one.
  */
-export function describeSyscall(line: string, arch: NodeJS.Architecture): { name: string; fd?: number } {
+export function describeSyscall(line: string, arch: NodeJS.Architecture): { name: string; fd?: number; path?: string } {
   const [nrText = '', ...args] = line.trim().split(/\s+/);
   if (nrText === 'running') return { name: 'running' };
   if (!/^-?\d+$/.test(nrText)) return { name: 'unknown' };
@@ -105,17 +110,32 @@ export function describeSyscall(line: string, arch: NodeJS.Architecture): { name
   const other = OTHER_SYSCALLS[arch]?.[nr];
   if (other === undefined) return { name: `syscall ${nr}` };
   const fd = POLL_SYSCALLS.has(other) && args[0] !== undefined ? readFirstPollFd(args[0]) : undefined;
-  return fd === undefined ? { name: other } : { name: other, fd };
+  const pathAddress = args[PATH_ARGUMENTS[other] ?? -1];
+  const path = pathAddress === undefined ? undefined : readPath(pathAddress);
+  return { name: other, ...(fd === undefined ? {} : { fd }), ...(path === undefined ? {} : { path }) };
 }
 
-// The pollfd array lives in our own address space: read its first int through /proc/self/mem.
+// The arguments point into our own address space, which /proc/self/mem reads like a file.
 function readFirstPollFd(addressHex: string): number | undefined {
+  const bytes = readOwnMemory(addressHex, 4);
+  return bytes?.length === 4 ? bytes.readInt32LE(0) : undefined;
+}
+
+function readPath(addressHex: string): string | undefined {
+  const bytes = readOwnMemory(addressHex, PATH_MAX);
+  const end = bytes?.indexOf(0) ?? -1;
+  return bytes === undefined || end <= 0 ? undefined : bytes.toString('utf8', 0, end);
+}
+
+/** Up to `length` bytes at an address of this process; fewer where the mapping ends. */
+function readOwnMemory(addressHex: string, length: number): Buffer | undefined {
   let fd: number | undefined;
   try {
+    const address = BigInt(addressHex);
+    if (address === 0n) return undefined;
     fd = openSync('/proc/self/mem', 'r');
-    const buffer = Buffer.alloc(4);
-    if (readSync(fd, buffer, 0, 4, BigInt(addressHex)) !== 4) return undefined;
-    return buffer.readInt32LE(0);
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, address));
   } catch {
     return undefined;
   } finally {

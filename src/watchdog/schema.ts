@@ -33,6 +33,8 @@ export interface NativeState {
   syscall?: string;
   /** The file descriptor that system call waits on, when it takes one. */
   blockedFd?: number;
+  /** The path that system call names, for `open` and `openat` (read from the process's own memory). */
+  blockedPath?: string;
   /** The kernel function it sleeps in (`/proc/.../wchan`). */
   wchan?: string;
   /** Open descriptors and what they point at (the blocked one first). */

@@ -116,7 +116,7 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
       // Judged by the system call the main thread sleeps in, well before the 200 ms fallback.
       const call = mode === 'open' ? 'openat' : 'read';
       assert.match(dump!.stackError ?? '', new RegExp(`asleep in the ${call} system call for \\d+ ms`));
-      assertStallReported(result, dump!);
+      const block = assertStallReported(result, dump!);
       const native = dump!.native;
       assert.ok(native, 'Linux facts about the blocked thread');
       assert.equal(native.tid, result.pid, 'the main thread id is the pid');
@@ -124,8 +124,10 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
         const fds = JSON.stringify(native.fds);
         assert.ok(native.fds.some(({ target }) => target === fifo), `FIFO not among fds: ${fds}`);
       } else {
-        // Still inside open(2), so there is no fd for the FIFO yet; the syscall says where it is.
+        // Still inside open(2), so there is no fd for the FIFO yet: the call's own argument names it.
         assert.match(native.syscall ?? '', /open/);
+        assert.equal(native.blockedPath, fifo);
+        assert.ok(block.details.some((line) => line.startsWith(`main thread: in openat() of ${JSON.stringify(fifo)}`)), block.details.join('\n'));
       }
       // Once the read returned, the pause still pending landed in the fixture: added to the dump.
       assertStackOnReturn(result, fixture('fifo-read.mjs'));

@@ -150,9 +150,15 @@ function defaultDir(): string {
   return join(tmpdir(), `bastion-watchdog-${uid}`);
 }
 
-/** `'30s' (string)`, `-5 (number)`, `null`: the value and its type, for error messages. */
+// A hostile or mistaken value (a whole file pasted into a variable) must not flood stderr.
+const MAX_SHOWN_CHARS = 80;
+
+/** `"30s" (string)`, `-5 (number)`, `null`: the value and its type, for error messages. */
 function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (typeof value === 'string' && value.length > MAX_SHOWN_CHARS) {
+    return `${JSON.stringify(value.slice(0, MAX_SHOWN_CHARS))}... (string of ${value.length} characters)`;
+  }
   if (typeof value === 'string') return `${JSON.stringify(value)} (string)`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
     return `${String(value)} (${typeof value})`;

@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as watchdogModule from 'generator-bastion/watchdog';
-import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions } from 'generator-bastion/watchdog';
 import { fixture, runFixture } from './harness.ts';
 import { fixtureOutput } from './stall-assertions.ts';
 
@@ -23,18 +22,6 @@ interface StartStopReport {
 describe('the public surface', () => {
   it('exports startWatchdog and nothing else at run time', () => {
     assert.deepEqual(Object.keys(watchdogModule), ['startWatchdog']);
-  });
-
-  it('types the options, the handle and the dump (checked by npm run typecheck)', () => {
-    const options: WatchdogOptions = { timeoutMs: 500, action: 'exit', dir: '/tmp/d', exitCode: 3, startupGraceMs: 0, maxDumps: 1, maxDumpBytes: 1 };
-    // @ts-expect-error -- not an action
-    const badAction: WatchdogAction = 'restart';
-    // @ts-expect-error -- timeoutMs is a number of milliseconds, not a duration string
-    const badTimeout: WatchdogOptions = { timeoutMs: '30s' };
-    const summary = (watchdog: Watchdog, dump: StallDump): string =>
-      `${watchdog.dir} ${watchdog.timeoutMs} ${watchdog.action}: ${dump.stack[0]?.functionName ?? dump.stackStatus}`;
-    assert.ok(options.timeoutMs && badAction && badTimeout);
-    assert.equal(typeof summary, 'function');
   });
 });
 

@@ -1,0 +1,24 @@
+// The watchdog's public types, as a user's code sees them. Not a test file: `npm run typecheck`
+// checks it, and fails if a type loosens (an @ts-expect-error line then has no error to expect).
+import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions } from 'generator-bastion/watchdog';
+
+export const everyOption: WatchdogOptions = {
+  timeoutMs: 500,
+  action: 'exit',
+  dir: '/tmp/d',
+  exitCode: 3,
+  startupGraceMs: 0,
+  maxDumps: 1,
+  maxDumpBytes: 1,
+};
+
+// @ts-expect-error -- not an action
+export const badAction: WatchdogAction = 'restart';
+
+// @ts-expect-error -- timeoutMs is a number of milliseconds, not a duration string
+export const badTimeout: WatchdogOptions = { timeoutMs: '30s' };
+
+export function summary(watchdog: Watchdog, dump: StallDump): string {
+  const where = dump.stack[0]?.functionName ?? dump.native?.blockedPath ?? dump.stackStatus;
+  return `${watchdog.dir} ${watchdog.timeoutMs} ${watchdog.action}: ${where} ${dump.stackOnReturn?.delayMs ?? ''}`;
+}

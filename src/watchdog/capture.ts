@@ -1,7 +1,7 @@
 // Captures the main thread's JavaScript stack while it is stuck, with bounds: a thread blocked
 // in a native call only takes the pause when the call returns, and the dump cannot wait for that.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describeSyscall, mayWakeForInterrupt, readThreadActivity } from './linux.js';
+import { mayWakeForInterrupt, readThreadActivity, syscallName } from './linux.js';
 import type { ThreadActivity } from './linux.js';
 import { MainThreadSession } from './main-thread.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
@@ -143,7 +143,7 @@ class NativeJudge {
     if (ranMs >= NATIVE_CPU_MS) return `it ran ${ranMs} ms on a CPU without taking an interrupt (native code or garbage collection)`;
     const asleep = this.#trackSleep(thread, now);
     if (asleep !== undefined && now - asleep.since >= NATIVE_SLEEP_MS) {
-      return `it has been asleep in the ${describeSyscall(asleep.call, process.arch).name} system call for ${Math.round(now - asleep.since)} ms`;
+      return `it has been asleep in the ${syscallName(asleep.call, process.arch)} system call for ${Math.round(now - asleep.since)} ms`;
     }
     const boundMs = thread?.runnable === true ? RUNNABLE_RESPONSE_BOUND_MS : RESPONSE_BOUND_MS;
     return now - this.#startedAt >= boundMs ? `no answer within ${boundMs} ms (blocked in native code)` : undefined;

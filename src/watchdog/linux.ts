@@ -30,6 +30,7 @@ const OTHER_SYSCALLS: Partial<Record<NodeJS.Architecture, Record<number, string>
   },
   arm64: { 56: 'openat', 72: 'pselect6', 73: 'ppoll', 98: 'futex', 101: 'nanosleep', 115: 'clock_nanosleep', 260: 'wait4', 278: 'getrandom' },
 };
+const FD_SYSCALL_NAMES = new Set(Object.values(FD_SYSCALLS).flatMap((table) => Object.values(table)));
 const POLL_SYSCALLS = new Set(['poll', 'ppoll']);
 // Calls that name a file, by the index of their path argument: a blocked open(2) says what it opens.
 const PATH_ARGUMENTS: Record<string, number> = { open: 0, openat: 1 };
@@ -89,30 +90,37 @@ export function readThreadActivity(pid: number = process.pid): ThreadActivity | 
  * Atomics.wait sleeps, it does; on an architecture without a syscall table, futex cannot be told.
  */
 export function mayWakeForInterrupt(syscallLine: string, arch: NodeJS.Architecture): boolean {
-  return OTHER_SYSCALLS[arch] === undefined || describeSyscall(syscallLine, arch).name === 'futex';
+  return OTHER_SYSCALLS[arch] === undefined || syscallName(syscallLine, arch) === 'futex';
 }
 
 /**
- * Decodes a `/proc/<pid>/task/<tid>/syscall` line: `<nr> <arg1>..<arg6> <sp> <pc>` while in a
- * system call, `running`, or `-1 <sp> <pc>` when blocked outside one.
+ * Names the call on a `/proc/<pid>/task/<tid>/syscall` line: `<nr> <arg1>..<arg6> <sp> <pc>`
+ * while in a system call, `running`, or `-1 <sp> <pc>` when blocked outside one.
+ */
+export function syscallName(line: string, arch: NodeJS.Architecture): string {
+  const [nrText = ''] = line.trim().split(/\s+/);
+  if (nrText === 'running') return 'running';
+  if (!/^-?\d+$/.test(nrText)) return 'unknown';
+  const nr = Number(nrText);
+  if (nr === -1) return 'none (blocked outside a system call)';
+  return FD_SYSCALLS[arch]?.[nr] ?? OTHER_SYSCALLS[arch]?.[nr] ?? `syscall ${nr}`;
+}
+
+/**
+ * Decodes a syscall line: the call's name and, read from its arguments, the descriptor it waits
+ * on or the path it opens.
  */
 export function describeSyscall(line: string, arch: NodeJS.Architecture): { name: string; fd?: number; path?: string } {
-  const [nrText = '', ...args] = line.trim().split(/\s+/);
-  if (nrText === 'running') return { name: 'running' };
-  if (!/^-?\d+$/.test(nrText)) return { name: 'unknown' };
-  const nr = Number(nrText);
-  if (nr === -1) return { name: 'none (blocked outside a system call)' };
-  const fdCall = FD_SYSCALLS[arch]?.[nr];
-  const firstArg = args[0] === undefined ? undefined : Number.parseInt(args[0], 16);
-  if (fdCall !== undefined) {
-    return firstArg === undefined || Number.isNaN(firstArg) ? { name: fdCall } : { name: fdCall, fd: firstArg };
+  const name = syscallName(line, arch);
+  const args = line.trim().split(/\s+/).slice(1);
+  if (FD_SYSCALL_NAMES.has(name)) {
+    const fd = args[0] === undefined ? Number.NaN : Number.parseInt(args[0], 16);
+    return Number.isNaN(fd) ? { name } : { name, fd };
   }
-  const other = OTHER_SYSCALLS[arch]?.[nr];
-  if (other === undefined) return { name: `syscall ${nr}` };
-  const fd = POLL_SYSCALLS.has(other) && args[0] !== undefined ? readFirstPollFd(args[0]) : undefined;
-  const pathAddress = args[PATH_ARGUMENTS[other] ?? -1];
+  const fd = POLL_SYSCALLS.has(name) && args[0] !== undefined ? readFirstPollFd(args[0]) : undefined;
+  const pathAddress = args[PATH_ARGUMENTS[name] ?? -1];
   const path = pathAddress === undefined ? undefined : readPath(pathAddress);
-  return { name: other, ...(fd === undefined ? {} : { fd }), ...(path === undefined ? {} : { path }) };
+  return { name, ...(fd === undefined ? {} : { fd }), ...(path === undefined ? {} : { path }) };
 }
 
 // The arguments point into our own address space, which /proc/self/mem reads like a file.

@@ -170,8 +170,11 @@ function publish(dump: StallDump, name: string): { path?: string; error?: unknow
  */
 function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): void {
   void capture.paused.then((main) => {
-    beforeExit(main);
-    main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
+    try {
+      beforeExit(main);
+    } finally {
+      main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
+    }
   });
   setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_FALLBACK_MS);
 }

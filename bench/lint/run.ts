@@ -4,20 +4,18 @@
 // bench/results/. Environment: BENCH_LINT_ROUNDS (timed rounds, default 5), BENCH_LINT_SAMPLE_STEP
 // (time every n-th file of the tree, default 4).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
 import bastion from '../../dist/eslint-plugin/index.js';
 import { BASTION_CLASS_MAP, formatPercent } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
-import { countByRule, lintTree, listTreeFiles, loadTreeFiles, sampleEvery, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
+import { countByRule, lintTree, listTreeFiles, loadTreeFiles, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
 import { measureAccuracy } from './accuracy.ts';
-import { addedToCore, measureRuleTimes, measureSpeed, pluginShareOfCore } from './speed.ts';
+import { MAX_TIMED_FILE_BYTES, addedToCore, loadTimedFiles, measureRuleTimes, measureSpeed, pluginShareOfCore } from './speed.ts';
 import { BENCH_DIR, bastionAllRules, bastionSubject, loadSdlSubject, securitySubject, speedSubjects, type SpeedSubject } from './tools.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
-// Bundles over 1 MB (typescript's compiler alone is 15 MB) would make the timing mostly parser time.
-const MAX_TIMED_FILE_BYTES = 1_000_000;
 const ADDED_TIME_BAR = 0.05;
 const STATS_PASSES = 3;
 
@@ -85,7 +83,7 @@ async function shareOfCoreOverPasses(subject: SpeedSubject, files: readonly Tree
 
 async function runSpeed(paths: readonly string[], sampleStep: number, rounds: number) {
   console.log('\n== Speed: ESLint recommended alone, + bastion, + eslint-plugin-security ==');
-  const files = loadTreeFiles(sampleEvery(paths.filter((path) => statSync(path).size <= MAX_TIMED_FILE_BYTES), sampleStep));
+  const files = loadTimedFiles(paths, sampleStep);
   const bytes = files.reduce((sum, file) => sum + Buffer.byteLength(file.text), 0);
   const selection = `every ${sampleStep}. lintable file <= ${MAX_TIMED_FILE_BYTES} bytes under node_modules, sorted by path`;
   console.log(`${files.length} files (${selection}), ${(bytes / 1e6).toFixed(1)} MB, ${rounds} rounds`);

@@ -1,20 +1,29 @@
 // Lint time of a fixed list of real files (the project's node_modules) per configuration:
 // interleaved rounds, medians, and ESLint's per-rule times as a cross-check.
+import { statSync } from 'node:fs';
 import { ESLint } from 'eslint';
-import { parseKindOf, treeConfigs, type ParseKind, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
+import { loadTreeFiles, parseKindOf, sampleEvery, treeConfigs, type ParseKind, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
 import type { SpeedSubject } from './tools.ts';
+
+// Bundles over 1 MB (typescript's compiler alone is 15 MB) would make the timing mostly parser time.
+export const MAX_TIMED_FILE_BYTES = 1_000_000;
+
+/** The timed files: every `step`-th file of the tree up to MAX_TIMED_FILE_BYTES. */
+export function loadTimedFiles(paths: readonly string[], step: number): TreeFile[] {
+  return loadTreeFiles(sampleEvery(paths.filter((path) => statSync(path).size <= MAX_TIMED_FILE_BYTES), step));
+}
 
 /** One ESLint instance per parse kind, so configs are resolved once and cached like in a CLI run. */
 type Linters = Record<ParseKind, ESLint>;
 
-function createLinters(subject: SpeedSubject, stats: boolean): Linters {
+export function createLinters(subject: SpeedSubject, stats: boolean): Linters {
   const configs = treeConfigs(subject.config);
   const create = (kind: ParseKind) =>
     new ESLint({ cwd: '/', overrideConfigFile: true, overrideConfig: configs[kind], allowInlineConfig: false, stats });
   return { module: create('module'), commonjs: create('commonjs'), typescript: create('typescript') };
 }
 
-async function lintAll(linters: Linters, files: readonly TreeFile[]): Promise<ESLint.LintResult[]> {
+export async function lintAll(linters: Linters, files: readonly TreeFile[]): Promise<ESLint.LintResult[]> {
   const results: ESLint.LintResult[] = [];
   for (const file of files) {
     const [result] = await linters[parseKindOf(file)].lintText(file.text, { filePath: file.path });
@@ -53,7 +62,7 @@ const cpuMs = (): number => {
 };
 
 /** A few files of each parse kind: loading typescript-eslint's parser alone takes a second or more. */
-function warmUpFiles(files: readonly TreeFile[]): TreeFile[] {
+export function warmUpFiles(files: readonly TreeFile[]): TreeFile[] {
   const kinds: ParseKind[] = ['module', 'commonjs', 'typescript'];
   return kinds.flatMap((kind) => files.filter((file) => parseKindOf(file) === kind).slice(0, 10));
 }

@@ -166,7 +166,8 @@ export async function awaitLatePause(capture: Capture, stillStalled: () => boole
   const watcher = new AbortController();
   try {
     const landed = await Promise.race([capture.paused, watchRecovery(stillStalled, watcher.signal)]);
-    return landed === RECOVERED ? undefined : landed;
+    // Checked while the main thread is still paused: once released, the loop may turn at once.
+    return landed === RECOVERED || !stillStalled() ? undefined : landed;
   } finally {
     watcher.abort();
   }

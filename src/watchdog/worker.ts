@@ -91,16 +91,17 @@ async function handleStall(stall: Stall): Promise<void> {
   const written = publish(dump, name);
   writeStderr(formatStall(dump, written.path));
   if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
-  // A native capture's pause lands when the call returns: its stack then goes into the dump.
-  const addLateStack = (main: PausedMain): void => {
-    if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
-  };
-  if (options.action === 'exit') exitProcess(capture, addLateStack);
-  else if (options.action === 'abort') process.kill(process.pid, 'SIGABRT');
-  else if (capture.status === 'native') {
+  if (options.action === 'exit') {
+    // A native capture's pause lands when the call returns: its stack goes into the dump first.
+    exitProcess(capture, (main) => {
+      if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
+    });
+  } else if (options.action === 'abort') {
+    process.kill(process.pid, 'SIGABRT');
+  } else if (capture.status === 'native') {
     const main = await awaitLatePause(capture, stillStalled);
     capture.release();
-    if (main !== undefined) addLateStack(main);
+    if (main !== undefined) addStackOnReturn(stall, dump, name, main);
   }
 }
 

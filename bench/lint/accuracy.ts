@@ -32,7 +32,7 @@ export interface CorpusSummary {
   readonly safeLookAlikes: Record<FindingClass, number>;
 }
 
-export function summarizeCorpus(labels: CorpusLabels): CorpusSummary {
+function summarizeCorpus(labels: CorpusLabels): CorpusSummary {
   const count = (lines: CorpusLabels['expected'], findingClass: FindingClass) =>
     lines.filter((line) => line.findingClass === findingClass).length;
   return {

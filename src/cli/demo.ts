@@ -6,12 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { StallDump } from '../watchdog/schema.js';
 
-interface StallDump {
-  stalledMs: number;
-  thresholdMs: number;
-  stack: { functionName: string; url: string; line: number; column: number }[];
-}
 
 export const DEMO_USAGE = `Usage: bastion demo [--dir <path>]
 

@@ -20,8 +20,6 @@ export interface PausedMain {
   evaluate(expression: string): Promise<unknown>;
   /** Evaluates without waiting for an answer (for `process.exit()`, which never answers). */
   evaluateAndForget(expression: string): void;
-  /** Lets the main thread run again; resolves once the inspector has acknowledged it. */
-  resume(): Promise<void>;
   /** Runs the main thread to the next statement, stepping into calls: the next pause. */
   stepInto(): Promise<PausedMain>;
 }
@@ -62,7 +60,6 @@ const inspector = loadInspector();
 export class MainThreadSession {
   readonly #session: Inspector.Session;
   readonly #scripts = new Map<string, ScriptInfo>();
-  #enabled = false;
 
   /** Connects to the main thread; throws when this build or process has no inspector. */
   constructor() {
@@ -77,20 +74,17 @@ export class MainThreadSession {
   }
 
   /**
-   * Asks the main thread to pause. `Debugger.enable` and `Debugger.pause` are posted back to back,
-   * so the pause is already pending when a native call returns. `responsive` settles as soon as
-   * the main thread handles any inspector message: it can only do so while running JavaScript.
+   * Asks the main thread to pause (once per session: a capture opens a session of its own).
+   * `Debugger.enable` and `Debugger.pause` are posted back to back, so the pause is already
+   * pending when a native call returns. `responsive` settles as soon as the main thread handles
+   * any inspector message: it can only do so while running JavaScript.
    */
   pause(): PauseRequest {
     const paused = this.#nextPause();
-    let responsive = Promise.resolve();
-    if (!this.#enabled) {
-      this.#enabled = true;
-      // A trivial request first: its answer comes back before Debugger.enable has replayed
-      // every script (tens of ms, far more on a starved CPU), which says nothing about native code.
-      responsive = new Promise((resolve) => this.#post('Runtime.getIsolateId', {}, () => resolve()));
-      this.#send('Debugger.enable');
-    }
+    // A trivial request first: its answer comes back before Debugger.enable has replayed every
+    // script (tens of ms, far more on a starved CPU), which says nothing about native code.
+    const responsive = new Promise<void>((resolve) => this.#post('Runtime.getIsolateId', {}, () => resolve()));
+    this.#send('Debugger.enable');
     this.#send('Debugger.pause');
     return { responsive, paused };
   }
@@ -126,7 +120,6 @@ export class MainThreadSession {
           });
         }),
       evaluateAndForget: (expression) => evaluate(expression, ignore),
-      resume: () => new Promise((resolve) => this.#post('Debugger.resume', {}, () => resolve())),
       stepInto: () => {
         const next = this.#nextPause();
         this.#send('Debugger.stepInto');

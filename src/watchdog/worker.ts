@@ -47,7 +47,6 @@ let queue: Promise<void> = Promise.resolve();
 setInterval(check, data.intervalMs);
 
 function check(): void {
-  const now = process.hrtime.bigint();
   const lastTickNs = lastTick();
   if (current !== undefined) {
     if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once
@@ -60,8 +59,11 @@ function check(): void {
   // before it) and for the grace period, so early JIT compilation is not mistaken for a stall.
   // A loop that never turns at all (a start-up stuck at top level) is judged once the grace
   // period and a whole threshold have passed: that hang is what a supervisor most needs to hear.
-  const sinceStartNs = now - data.startedNs;
-  armed ||= (lastTickNs > data.startedNs && sinceStartNs >= graceNs) || sinceStartNs > graceNs + thresholdNs;
+  const now = process.hrtime.bigint();
+  if (!armed) {
+    const sinceStartNs = now - data.startedNs;
+    armed = (lastTickNs > data.startedNs && sinceStartNs >= graceNs) || sinceStartNs > graceNs + thresholdNs;
+  }
   if (!armed || now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;

@@ -1,7 +1,7 @@
 // The `bastion` command line, run as a real process from dist/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -55,8 +55,9 @@ test('an unknown or malformed option is a clear error, not a stack trace', () =>
   }
 });
 
-test('demo runs a stalling service under the watchdog and names the culprit in its .ts source', () => {
+test('demo runs a stalling service under the watchdog and names the culprit in its .ts source', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const { code, stdout, stderr } = bastion('demo', '--dir', dir);
   assert.equal(code, 0, stderr);
   assert.match(stderr, /bastion watchdog: event loop stalled for \d+ ms \(threshold 1000 ms\)/);
@@ -66,8 +67,10 @@ test('demo runs a stalling service under the watchdog and names the culprit in i
   assert.equal(dumps.length, 1);
 });
 
-test('demo reports a dump directory it cannot use, and fails', () => {
-  const file = join(mkdtempSync(join(tmpdir(), 'bastion-cli-')), 'not-a-dir');
+test('demo reports a dump directory it cannot use, and fails', (t) => {
+  const scratch = mkdtempSync(join(tmpdir(), 'bastion-cli-'));
+  t.after(() => rmSync(scratch, { recursive: true, force: true }));
+  const file = join(scratch, 'not-a-dir');
   writeFileSync(file, '');
   const { code, stderr } = bastion('demo', '--dir', file);
   assert.equal(code, 1);

@@ -1,11 +1,11 @@
 // bastion/no-unsafe-deserialization: function-reviving deserializers, js-yaml by installed version
 // (fixtures with stand-in js-yaml manifests), BSON evalFunctions, and eval-like sinks fed data.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import plugin from 'generator-bastion/eslint-plugin';
 import { Linter, type RuleTester } from 'eslint';
 import { createRuleTester, typescript } from './rule-tester.ts';
@@ -17,13 +17,16 @@ const fixture = (path: string) => fileURLToPath(new URL(`../fixtures/eslint-plug
 /** Files next to a js-yaml 3.14 / 4.1 install. */
 const V3 = { filename: fixture('js-yaml-v3/src/config.js') };
 const V4 = { filename: fixture('js-yaml-v4/src/config.js') };
+// Scratch projects for the cases below, removed when the file's tests are done.
+const scratch = mkdtempSync(join(tmpdir(), 'bastion-js-yaml-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 /** A file with no js-yaml anywhere above it. */
-const NO_JS_YAML = { filename: join(mkdtempSync(join(tmpdir(), 'bastion-no-js-yaml-')), 'config.js') };
+const NO_JS_YAML = { filename: join(mkdtempSync(join(scratch, 'no-js-yaml-')), 'config.js') };
 /** A file whose nearest js-yaml has an unreadable manifest (Node would stop there too). */
 const BROKEN_JS_YAML = { filename: join(createProjectWithManifest('{ "name": "js-yaml", "version": '), 'src', 'config.js') };
 
 function createProjectWithManifest(manifest: string): string {
-  const root = mkdtempSync(join(tmpdir(), 'bastion-broken-js-yaml-'));
+  const root = mkdtempSync(join(scratch, 'broken-js-yaml-'));
   mkdirSync(join(root, 'node_modules', 'js-yaml'), { recursive: true });
   writeFileSync(join(root, 'node_modules', 'js-yaml', 'package.json'), manifest);
   return root;

@@ -76,7 +76,7 @@ describe('dump frames through source maps', { concurrency: true }, () => {
       assert.equal(top.generated?.url, pathToFileURL(script).href);
       // The caller is the setTimeout callback at the bottom of the .ts file.
       assert.equal(caller?.url, originalUrl);
-      assert.equal(sourceLines[(caller.line ?? 0) - 1]?.includes('checksumInvoices(invoices'), true, `caller line ${caller.line}`);
+      assert.equal(sourceLines[caller.line - 1]?.includes('checksumInvoices(invoices'), true, `caller line ${caller.line}`);
       // The stderr block shows the same, mapped positions.
       assert.ok(result.stderr.includes(`    at checksumInvoices (${originalUrl}:${top.line}:${top.column})\n`), result.stderr);
     });

@@ -3,7 +3,7 @@
 // Before each stall it writes `STALL {seq, kind, startedAt}` to stdout (synchronously, so the line
 // is out while the loop is stuck) and `END {seq, endedAt}` afterwards.
 //
-// The culprit functions have distinct names so run.ts can tell whether a detector named them.
+// The culprit functions have distinct names so lib/detection.ts can tell whether a detector named them.
 import { readFileSync } from 'node:fs';
 import { createFastifyApp, emit, installSubject, subject, thresholdMs, usesFastify, wallNow } from './subjects.mjs';
 
@@ -43,7 +43,7 @@ function waitOnAtomics(deadline) {
   return Atomics.wait(cell, 0, 0, Math.max(0, deadline - wallNow()));
 }
 
-// Blocks in open()/read() of a FIFO until run.ts writes to it after stallMs: a native call.
+// Blocks in open()/read() of a FIFO until lib/detection.ts writes to it after stallMs: a native call.
 function readFifoSync() {
   return readFileSync(fifoPath, 'utf8');
 }

@@ -2,7 +2,7 @@
 // Plain JS on purpose: anchors are bench-only dependencies that the root typecheck never sees.
 //
 // Environment (set by run.ts):
-//   BENCH_SUBJECT      subject id (see SUBJECTS in ../subjects.ts)
+//   BENCH_SUBJECT      subject id (see SUBJECTS in ../lib/subjects.ts)
 //   BENCH_THRESHOLD_MS stall threshold given to every detector
 //   BENCH_SINK_URL     loopback sink that plays the Sentry ingest endpoint (no real network)
 import { writeSync } from 'node:fs';
@@ -81,7 +81,7 @@ const installers = {
   },
 
   // under-pressure is a Fastify plugin: the server/stall apps register it through
-  // `registerUnderPressure`; nothing to do at process level.
+  // `createFastifyApp`; nothing to do at process level.
   'under-pressure': () => {},
 };
 

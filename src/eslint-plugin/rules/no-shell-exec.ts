@@ -4,7 +4,7 @@ import type { Rule } from 'eslint';
 import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
 import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
-import { classifyData } from '../util/classify-data.js';
+import { classifyData, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { isOptionTruthy, resolveObjectExpression } from '../util/find-option.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
@@ -30,7 +30,7 @@ const OPTION: ShellUse = { shell: 'option', optionsFrom: 1 };
 const callable = (use: ShellUse) => ({ [CALL]: use });
 
 /** The functions that run commands, by module. Built-ins also match their `node:` form. */
-export const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
+const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   child_process: {
     exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
     execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
@@ -111,7 +111,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
 
 function describe(
   call: TrackedCall<ShellUse>,
-  data: ReturnType<typeof classifyData>,
+  data: DataClass,
 ): Pick<Rule.ReportDescriptorOptions, 'data'> & { messageId: MessageIds } {
   if (data.constant) return { messageId: 'constantCommand', data: { callee: call.name } };
   if (data.source) return { messageId: 'requestInputCommand', data: { callee: call.name, source: data.source } };

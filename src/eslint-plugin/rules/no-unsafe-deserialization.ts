@@ -54,7 +54,7 @@ const bsonFunctions = {
 };
 
 /** Deserializers and code sinks, by module. Built-ins also match their `node:` form. */
-export const DESERIALIZERS: TraceMap<Sink> = {
+const DESERIALIZERS: TraceMap<Sink> = {
   'node-serialize': { unserialize: callable(REVIVER) },
   'serialize-to-js': { deserialize: callable(REVIVER) },
   funcster: { deepDeserialize: callable(REVIVER) },
@@ -89,7 +89,7 @@ export const DESERIALIZERS: TraceMap<Sink> = {
 };
 
 /** Global code sinks (also reached through `globalThis`). */
-export const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
+const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
   eval: callable(FIRST_IS_CODE),
   Function: { [CALL]: ALL_ARE_CODE, [CONSTRUCT]: ALL_ARE_CODE },
 };

@@ -33,7 +33,7 @@ export function classifyData(sourceCode: SourceCode, nodes: readonly ESTree.Node
 }
 
 /** Whether `node` has a value known without running the program. */
-export function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
+function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
   if (node.type === 'SpreadElement') return false;
   return getStaticValue(node as never, sourceCode.getScope(node)) !== null;
 }

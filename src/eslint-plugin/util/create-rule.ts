@@ -4,10 +4,10 @@
 import type { JSRuleDefinition } from 'eslint';
 
 /** Where the rule pages live: `<package root>/docs/rules/`, as shipped in the npm package. */
-export const RULE_DOCS_BASE_URL: string = new URL('../../../docs/rules/', import.meta.url).href;
+const RULE_DOCS_BASE_URL: string = new URL('../../../docs/rules/', import.meta.url).href;
 
 /** The URL of a rule's documentation page. */
-export function getRuleDocsUrl(name: string): string {
+function getRuleDocsUrl(name: string): string {
   return `${RULE_DOCS_BASE_URL}${name}.md`;
 }
 

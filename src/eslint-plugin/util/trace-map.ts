@@ -27,13 +27,19 @@ export function augmentTraceMap<T>(map: TraceMap<T>, keys: 'modules' | 'globals'
   const cached = augmentedMaps.get(map) as TraceMap<Tag<T>> | undefined;
   if (cached) return cached;
   const augmented: TraceMap<Tag<T>> = {};
+  for (const [key, members] of Object.entries(map)) augmented[key] = augmentObject(members);
+  const result = keys === 'modules' ? withNodeAliases(augmented) : augmented;
+  augmentedMaps.set(map, result as TraceMap<Tag<unknown>>);
+  return result;
+}
+
+/** `map` plus, for each built-in module named without it, the same entry under its `node:` name. */
+export function withNodeAliases<T>(map: TraceMap<T>): TraceMap<T> {
+  const aliased: TraceMap<T> = { ...map };
   for (const [key, members] of Object.entries(map)) {
-    const copy = augmentObject(members);
-    augmented[key] = copy;
-    if (keys === 'modules' && isBuiltin(key) && !key.startsWith('node:')) augmented[`node:${key}`] = copy;
+    if (isBuiltin(key) && !key.startsWith('node:')) aliased[`node:${key}`] = members;
   }
-  augmentedMaps.set(map, augmented as TraceMap<Tag<unknown>>);
-  return augmented;
+  return aliased;
 }
 
 function augmentObject<T>(source: TraceMapObject<T>): TraceMapObject<Tag<T>> {

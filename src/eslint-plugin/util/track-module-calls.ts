@@ -23,7 +23,7 @@ import {
   type Node,
 } from './ast.js';
 import { findStoredReads } from './find-stored-reads.js';
-import { augmentTraceMap, type CallStyle, type Tag } from './trace-map.js';
+import { augmentTraceMap, type CallStyle, type Tag, withNodeAliases } from './trace-map.js';
 
 /** One call (or `new`) of a tracked function. */
 export interface TrackedCall<T> {
@@ -69,17 +69,11 @@ type Entry = {
 type SourceCode = Rule.RuleContext['sourceCode'];
 type Reference<T> = TrackedReferences<Tag<T>>;
 
-const REQUIRE: TraceMap<true> = { require: { [CALL]: true } };
-const GET_BUILTIN_MODULE: TraceMap<true> = { process: { getBuiltinModule: { [CALL]: true } } };
-const CREATE_REQUIRE: TraceMap<true> = augmentRaw({ module: { createRequire: { [CALL]: true } } });
-const PROMISIFY: TraceMap<true> = augmentRaw({ util: { promisify: { [CALL]: true } } });
+// Globals that load a module by name: `require('fs')`, `process.getBuiltinModule('node:fs')`.
+const REQUIRE_LIKE: TraceMap<true> = { require: { [CALL]: true }, process: { getBuiltinModule: { [CALL]: true } } };
+const CREATE_REQUIRE: TraceMap<true> = withNodeAliases({ module: { createRequire: { [CALL]: true } } });
+const PROMISIFY: TraceMap<true> = withNodeAliases({ util: { promisify: { [CALL]: true } } });
 const MAX_ALIAS_DEPTH = 8;
-
-function augmentRaw(map: TraceMap<true>): TraceMap<true> {
-  const withPrefix: TraceMap<true> = { ...map };
-  for (const [key, value] of Object.entries(map)) withPrefix[`node:${key}`] = value;
-  return withPrefix;
-}
 
 /**
  * Returns listeners that collect the file's module entry points and, when the whole file has been
@@ -201,25 +195,19 @@ class ReferenceCollector {
 
   #getDirectEntries(): readonly Entry[] {
     this.#directEntries ??= [
-      ...this.#getRequireEntries(),
-      ...this.#getBuiltinModuleEntries(),
+      ...this.#getRequireLikeEntries(),
       ...this.#getDynamicImportEntries(),
       ...this.#getImportEqualsEntries(),
     ];
     return this.#directEntries;
   }
 
-  /** `require('fs')`, with `require` the global (CommonJS, or declared by the config's globals). */
-  *#getRequireEntries(): Generator<Entry> {
-    for (const { node } of this.#tracker.iterateGlobalReferences(REQUIRE)) {
-      const entry = requireLikeEntry(node);
-      if (entry) yield entry;
-    }
-  }
-
-  /** `process.getBuiltinModule('node:fs')` returns the module's exports. */
-  *#getBuiltinModuleEntries(): Generator<Entry> {
-    for (const { node } of this.#tracker.iterateGlobalReferences(GET_BUILTIN_MODULE)) {
+  /**
+   * `require('fs')`, with `require` the global (CommonJS, or declared by the config's globals), and
+   * `process.getBuiltinModule('node:fs')`, which returns the module's exports the same way.
+   */
+  *#getRequireLikeEntries(): Generator<Entry> {
+    for (const { node } of this.#tracker.iterateGlobalReferences(REQUIRE_LIKE)) {
       const entry = requireLikeEntry(node);
       if (entry) yield entry;
     }

@@ -75,7 +75,7 @@ function listSourceFiles(dir: string): string[] {
  * Parsing for every corpus extension, the way a project would set it up: Node globals (so
  * `require` resolves), JSX in .jsx, typescript-eslint's parser for .ts/.tsx.
  */
-export const corpusLanguageConfig: Linter.Config[] = [
+const corpusLanguageConfig: Linter.Config[] = [
   {
     files: ['**/*.{js,cjs,mjs,jsx,ts,tsx}'],
     languageOptions: { globals: globals.node },

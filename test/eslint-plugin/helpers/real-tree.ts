@@ -7,7 +7,7 @@ import { Linter } from 'eslint';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-export const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
+const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
 
 type SourceType = 'module' | 'commonjs';
 

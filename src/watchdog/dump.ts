@@ -1,7 +1,9 @@
 // Writing stall dumps: a private directory, an atomic publish (temp file + rename, so a reader
 // never sees half a dump), and bounded retention that only ever deletes our own dump files.
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+const { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 
 /** `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`; nothing else in the directory is ever touched. */
 const DUMP_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.json$/;

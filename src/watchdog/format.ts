@@ -1,7 +1,9 @@
 // The human-readable stderr lines. The worker writes them with fs.writeSync(2): console output
 // from a worker is relayed by the main thread, which is exactly the thread that is stuck.
-import { writeSync } from 'node:fs';
 import type { NativeState, StackFrame, StallDump } from './schema.js';
+
+// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+const { writeSync } = process.getBuiltinModule('node:fs');
 
 const PREFIX = 'bastion watchdog:';
 const MAX_FRAMES = 10;

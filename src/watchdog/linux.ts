@@ -1,7 +1,9 @@
 // What Linux can tell about a main thread blocked in a native call, read from /proc: the system
 // call it sits in, the kernel wait channel, and where its file descriptors point.
-import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import type { NativeState } from './schema.js';
+
+// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+const { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } = process.getBuiltinModule('node:fs');
 
 // Enough descriptors to show the interesting ones without bloating a dump of a busy server.
 const MAX_FDS = 64;

@@ -1,12 +1,14 @@
 // Maps paused frames from compiled JavaScript back to the original sources (.ts) through the
 // scripts' source maps: inline `data:` maps and map files next to the script. Nothing is fetched
 // over the network, and maps larger than MAX_MAP_BYTES are skipped (the worker's heap is small).
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import type { SourceMapPayload } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { PausedFrame } from './main-thread.js';
 import type { StackFrame } from './schema.js';
+
+// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+const { closeSync, fstatSync, openSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 const MAX_MAP_BYTES = 8 * 1024 * 1024;
 

@@ -1,5 +1,6 @@
 // Hello-world server for the overhead runs: node:http (or Fastify for the under-pressure pair)
-// with one subject installed. run.ts asks it over IPC for CPU time, requests served and RSS.
+// with one subject installed. run.ts asks it over IPC for CPU time, requests served and memory.
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createFastifyApp, emit, installSubject, usesFastify } from './subjects.mjs';
 
@@ -29,11 +30,17 @@ async function listen() {
 process.on('message', (message) => {
   if (message === 'sample') {
     const { user, system } = process.cpuUsage();
-    process.send({ cpuMicros: user + system, requestsServed, rssBytes: process.memoryUsage.rss() });
+    process.send({ cpuMicros: user + system, requestsServed, rssBytes: process.memoryUsage.rss(), privateBytes: privateBytes() });
   } else if (message === 'exit') {
     process.exit(0);
   }
 });
 process.on('disconnect', () => process.exit(0));
+
+/** Anonymous memory: RSS without the pages of mapped files (the node binary's code, shared). */
+function privateBytes() {
+  const kib = /^Anonymous:\s+(\d+) kB/m.exec(readFileSync('/proc/self/smaps_rollup', 'utf8'))?.[1];
+  return kib === undefined ? Number.NaN : Number(kib) * 1024;
+}
 
 emit('READY', { port: await listen() });

@@ -27,6 +27,8 @@ interface ServerSample {
   cpuMicros: number;
   requestsServed: number;
   rssBytes: number;
+  /** Anonymous memory (RSS less mapped files such as the node binary's code). */
+  privateBytes: number;
 }
 
 interface LoadReply {
@@ -41,6 +43,7 @@ export interface RoundSample {
   requestsPerSecond: number;
   cpuMicrosPerRequest: number;
   rssBytes: number;
+  privateBytes: number;
   errors: number;
 }
 
@@ -62,6 +65,9 @@ export interface OverheadResult {
   /** RSS after start-up and a quiet settle period, before any load. */
   idleRssMiB: number | undefined;
   idleAddedRssMiB: number | undefined;
+  /** The same two differences for private (anonymous) memory only. */
+  idleAddedPrivateMiB: number | undefined;
+  addedPrivateMiB: number | undefined;
 }
 
 const MIB = 1024 * 1024;
@@ -94,6 +100,7 @@ async function measureWindow(target: RunningServer, load: AppProcess, durationS:
     requestsPerSecond: reply.requestsPerSecond,
     cpuMicrosPerRequest: served > 0 ? (after.cpuMicros - before.cpuMicros) / served : Number.NaN,
     rssBytes: after.rssBytes,
+    privateBytes: after.privateBytes,
     errors: reply.errors,
   };
 }
@@ -127,8 +134,8 @@ export async function measureOverhead(subjects: readonly Subject[], options: Ove
     await new Promise((resolve) => load.child.once('message', resolve));
     for (const subject of subjects) servers.set(subject.id, await startServer(subject, options, dumpDir));
     await new Promise((resolve) => setTimeout(resolve, IDLE_SETTLE_MS));
-    const idleRss = new Map<string, number>();
-    for (const [id, { server }] of servers) idleRss.set(id, (await server.request<ServerSample>('sample', 10_000)).rssBytes / MIB);
+    const idle = new Map<string, ServerSample>();
+    for (const [id, { server }] of servers) idle.set(id, await server.request<ServerSample>('sample', 10_000));
     const { connections, durationS } = options;
     for (const target of servers.values()) await load.request<LoadReply>({ url: target.url, durationS: options.warmupS, connections }, 60_000);
 
@@ -160,23 +167,30 @@ export async function measureOverhead(subjects: readonly Subject[], options: Ove
         throughput: ratios(subjectPairs, (sample) => sample.requestsPerSecond),
         cpuPerRequest: ratios(subjectPairs, (sample) => sample.cpuMicrosPerRequest),
       };
-      const medianRss = median(own.map((sample) => sample.rssBytes / MIB));
-      const baseRss = median(base.map((sample) => sample.rssBytes / MIB));
-      const idle = idleRss.get(subject.id);
-      const baseIdle = idleRss.get(subject.baseline);
+      const idleAdded = (pick: (sample: ServerSample) => number): number | undefined => {
+        const [mine, theirs] = [idle.get(subject.id), idle.get(subject.baseline)];
+        return mine === undefined || theirs === undefined ? undefined : (pick(mine) - pick(theirs)) / MIB;
+      };
+      const loadAdded = (pick: (sample: RoundSample) => number): number | undefined => {
+        const [mine, theirs] = [median(own.map(pick)), median(base.map(pick))];
+        return mine === undefined || theirs === undefined ? undefined : (mine - theirs) / MIB;
+      };
+      const idleRss = idle.get(subject.id)?.rssBytes;
       return {
         subject: subject.id,
         baseline: subject.baseline,
         rounds: own,
         medianRequestsPerSecond: median(own.map((sample) => sample.requestsPerSecond)),
         medianCpuMicrosPerRequest: median(own.map((sample) => sample.cpuMicrosPerRequest)),
-        medianRssMiB: medianRss,
+        medianRssMiB: median(own.map((sample) => sample.rssBytes / MIB)),
         throughputRatio: isBaseline(subject) ? 1 : median(pairRatios.throughput),
         cpuPerRequestRatio: isBaseline(subject) ? 1 : median(pairRatios.cpuPerRequest),
         pairRatios,
-        addedRssMiB: medianRss === undefined || baseRss === undefined ? undefined : medianRss - baseRss,
-        idleRssMiB: idle,
-        idleAddedRssMiB: idle === undefined || baseIdle === undefined ? undefined : idle - baseIdle,
+        addedRssMiB: loadAdded((sample) => sample.rssBytes),
+        idleRssMiB: idleRss === undefined ? undefined : idleRss / MIB,
+        idleAddedRssMiB: idleAdded((sample) => sample.rssBytes),
+        idleAddedPrivateMiB: idleAdded((sample) => sample.privateBytes),
+        addedPrivateMiB: loadAdded((sample) => sample.privateBytes),
       };
     });
     const stallDumpsDuringLoad = (await readdir(dumpDir)).filter((name) => name.startsWith('stall-')).length;

@@ -33,11 +33,14 @@ function overheadTable(overhead: OverheadResult[]): string {
       fixed(result.cpuPerRequestRatio, 3),
       fixed(result.idleRssMiB, 1),
       fixed(result.idleAddedRssMiB, 1),
+      fixed(result.idleAddedPrivateMiB, 1),
       fixed(result.medianRssMiB, 1),
       fixed(result.addedRssMiB, 1),
+      fixed(result.addedPrivateMiB, 1),
     ];
   });
-  return table(['subject', 'vs', 'req/s', 'tput ratio', 'CPU us/req', 'CPU ratio', 'idle RSS', '+idle', 'load RSS', '+load'], rows);
+  const header = ['subject', 'vs', 'req/s', 'tput ratio', 'CPU us/req', 'CPU ratio', 'idle RSS', '+idle', '+idle private', 'load RSS', '+load', '+load private'];
+  return table(header, rows);
 }
 
 function instructionTable(instructions: InstructionResult[]): string {
@@ -91,7 +94,7 @@ export function printReport(results: BenchResults): void {
   const { thresholdMs, stallMs } = results.settings;
   console.log(`\nversions: ${Object.entries(results.versions).map(([name, version]) => `${name} ${version}`).join(', ')}`);
   if (results.overhead.length > 0) {
-    console.log('\nOverhead and memory (medians over rounds; ratios are against "vs" measured back to back; RSS in MiB):\n');
+    console.log('\nOverhead and memory (medians over rounds; ratios are against "vs" measured back to back; RSS and private (anonymous) memory in MiB):\n');
     console.log(overheadTable(results.overhead));
     if (results.stallDumpsDuringLoad !== undefined) console.log(`  bastion stall dumps written under load: ${results.stallDumpsDuringLoad}`);
   }

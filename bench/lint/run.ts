@@ -3,14 +3,15 @@
 // lint time bastion adds to ESLint's recommended rules on real code. Prints tables and writes JSON to
 // bench/results/. Environment: BENCH_LINT_ROUNDS (timed rounds, default 5), BENCH_LINT_SAMPLE_STEP
 // (time every n-th file of the tree, default 4).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
 import bastion from '../../dist/eslint-plugin/index.js';
 import { BASTION_CLASS_MAP, formatPercent } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
 import { countByRule, lintTree, listTreeFiles, loadTreeFiles, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
+import { ensureBenchDependencies } from '../shared/deps.ts';
+import { median } from '../shared/stats.ts';
 import { measureAccuracy } from './accuracy.ts';
 import { MAX_TIMED_FILE_BYTES, addedToCore, loadTimedFiles, measureRuleTimes, measureSpeed, pluginShareOfCore } from './speed.ts';
 import { BENCH_DIR, bastionAllRules, bastionSubject, loadSdlSubject, securitySubject, speedSubjects, type SpeedSubject } from './tools.ts';
@@ -28,13 +29,6 @@ function positiveIntegerFromEnv(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new TypeError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
-}
-
-/** Bench-only dependencies live in bench/lint/node_modules, installed from its lockfile on first use. */
-function ensureBenchDependencies(): void {
-  if (existsSync(join(BENCH_DIR, 'node_modules', '@microsoft', 'eslint-plugin-sdl', 'package.json'))) return;
-  console.log('Installing bench/lint dependencies (npm ci)...');
-  execFileSync('npm', ['ci', '--prefix', BENCH_DIR, '--no-audit', '--no-fund'], { stdio: 'inherit' });
 }
 
 async function runAccuracy() {
@@ -77,8 +71,7 @@ function runCrashCheck(paths: readonly string[]) {
 async function shareOfCoreOverPasses(subject: SpeedSubject, files: readonly TreeFile[], prefix: string) {
   const passes = [];
   for (let pass = 0; pass < STATS_PASSES; pass++) passes.push(pluginShareOfCore(await measureRuleTimes(subject, files), prefix));
-  const ratios = passes.map((pass) => pass.ratioToCore).sort((a, b) => a - b);
-  return { medianRatioToCore: ratios[Math.floor(ratios.length / 2)] ?? NaN, passes };
+  return { medianRatioToCore: median(passes.map((pass) => pass.ratioToCore)) ?? NaN, passes };
 }
 
 async function runSpeed(paths: readonly string[], sampleStep: number, rounds: number) {
@@ -128,7 +121,7 @@ async function runSpeed(paths: readonly string[], sampleStep: number, rounds: nu
 async function main(): Promise<void> {
   const rounds = positiveIntegerFromEnv('BENCH_LINT_ROUNDS', 5);
   const sampleStep = positiveIntegerFromEnv('BENCH_LINT_SAMPLE_STEP', 4);
-  ensureBenchDependencies();
+  ensureBenchDependencies(BENCH_DIR);
   const startedAt = new Date();
   const accuracy = await runAccuracy();
   const treePaths = listTreeFiles();

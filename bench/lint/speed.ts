@@ -2,6 +2,7 @@
 // interleaved rounds, medians, and ESLint's per-rule times as a cross-check.
 import { statSync } from 'node:fs';
 import { ESLint } from 'eslint';
+import { median } from '../shared/stats.ts';
 import { loadTreeFiles, parseKindOf, sampleEvery, treeConfigs, type ParseKind, type TreeFile } from '../../test/eslint-plugin/helpers/real-tree.ts';
 import type { SpeedSubject } from './tools.ts';
 
@@ -50,11 +51,7 @@ export interface SpeedResult {
   readonly medianWallMs: number;
 }
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-};
+const medianOrNaN = (values: readonly number[]): number => median(values) ?? NaN;
 
 const cpuMs = (): number => {
   const { user, system } = process.cpuUsage();
@@ -115,9 +112,9 @@ export async function measureSpeed(
     subject: subject.name,
     minChunksCpuMs: (chunkMinCpu[index] ?? []).reduce((sum, ms) => sum + ms, 0),
     roundsCpuMs: cpu[index] ?? [],
-    medianCpuMs: median(cpu[index] ?? []),
+    medianCpuMs: medianOrNaN(cpu[index] ?? []),
     roundsWallMs: wall[index] ?? [],
-    medianWallMs: median(wall[index] ?? []),
+    medianWallMs: medianOrNaN(wall[index] ?? []),
   }));
 }
 
@@ -167,7 +164,7 @@ export function addedToCore(speed: readonly SpeedResult[], name: string) {
   const pairedRatiosCpu = subject.roundsCpuMs.map((ms, round) => ms / (core.roundsCpuMs[round] ?? NaN) - 1);
   return {
     ratioToCoreCpu: subject.minChunksCpuMs / core.minChunksCpuMs - 1,
-    medianPairedRatioCpu: median(pairedRatiosCpu),
+    medianPairedRatioCpu: medianOrNaN(pairedRatiosCpu),
     pairedRatiosCpu,
     addedCpuMs: subject.medianCpuMs - core.medianCpuMs,
     ratioOfMediansCpu: subject.medianCpuMs / core.medianCpuMs - 1,

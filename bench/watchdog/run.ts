@@ -5,7 +5,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureBenchDependencies } from './lib/deps.ts';
+import { ensureBenchDependencies } from '../shared/deps.ts';
 import { measureDetection, STALL_KINDS, type DetectionResult } from './lib/detection.ts';
 import { EnvelopeSink } from './lib/envelope-sink.ts';
 import { countInstructions, type InstructionResult } from './lib/instructions.ts';
@@ -113,7 +113,7 @@ async function installedVersions(subjects: readonly Subject[]): Promise<Record<s
   return versions;
 }
 
-await ensureBenchDependencies(benchDir);
+ensureBenchDependencies(benchDir);
 const bastionRegister = await findBastionRegister(repoRoot);
 const subjects = selectSubjects(bastionRegister !== undefined);
 const context = { bastionRegister: bastionRegister ?? '' };

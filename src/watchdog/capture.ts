@@ -1,6 +1,7 @@
 // Captures the main thread's JavaScript stack while it is stuck, with bounds: a thread blocked
 // in a native call only takes the pause when the call returns, and the dump cannot wait for that.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { oneLine } from './format.js';
 import { mayWakeForInterrupt, readThreadActivity, syscallName } from './linux.js';
 import type { ThreadActivity } from './linux.js';
 import { MainThreadSession } from './main-thread.js';
@@ -72,7 +73,7 @@ export async function captureMainStack(
   try {
     session = new MainThreadSession();
   } catch (error) {
-    return withoutStack('unavailable', `inspector unavailable: ${errorMessage(error)}`);
+    return withoutStack('unavailable', `inspector unavailable: ${oneLine(error)}`);
   }
   const watcher = new AbortController();
   const recovered = watchRecovery(stillStalled, watcher.signal);
@@ -205,8 +206,4 @@ function isPaused(waited: Waited<PausedMain>): waited is PausedMain {
 
 function isInternal(frame: PausedFrame): boolean {
   return frame.url.startsWith('node:');
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

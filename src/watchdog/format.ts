@@ -79,7 +79,8 @@ function describeNative(native: NativeState): string {
   return `in ${call}${fd}${path}${wchan === undefined ? '' : `, wchan ${wchan}`}`;
 }
 
-function oneLine(error: unknown): string {
+/** An error's message on one line (stderr lines and dump fields are read line by line). */
+export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/\s*\n\s*/g, ' ');
 }

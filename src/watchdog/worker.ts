@@ -90,9 +90,7 @@ async function handleStall(stall: Stall): Promise<void> {
   if (options.action === 'dump' && capture.status !== 'native') capture.release();
   const name = dumpFileName(stall.detectedAt, process.pid, stall.seq);
   const dump = buildDump(stall, capture, capture.status === 'captured' ? undefined : readNativeState());
-  const written = publish(dump, name);
-  writeStderr(formatStall(dump, written.path));
-  if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
+  publish(dump, name, formatStall);
   if (options.action === 'exit') {
     // A native capture's pause lands when the call returns: its stack goes into the dump first.
     exitProcess(capture, (main) => {
@@ -116,9 +114,7 @@ async function handleStall(stall: Stall): Promise<void> {
 function addStackOnReturn(stall: Stall, dump: StallDump, name: string, main: PausedMain): void {
   const delayMs = Date.now() - stall.detectedAt.getTime();
   const updated: StallDump = { ...dump, stackOnReturn: { delayMs, stack: resolveStack(main.frames) } };
-  const written = publish(updated, name);
-  writeStderr(formatStackOnReturn(updated, written.path));
-  if (written.error !== undefined) writeStderr(formatDumpError(options.dir, written.error));
+  publish(updated, name, formatStackOnReturn);
 }
 
 /** Innermost frames first, mapped to their original sources where a source map exists. */
@@ -150,18 +146,18 @@ function buildDump(stall: Stall, capture: Capture, native: NativeState | undefin
   };
 }
 
-/** Writes the dump file; a failure is returned, not thrown: the stderr block must still go out. */
-function publish(dump: StallDump, name: string): { path?: string; error?: unknown } {
+/** Writes the dump file, then its stderr block, which goes out even when the file could not. */
+function publish(dump: StallDump, name: string, describe: (dump: StallDump, path: string | undefined) => string): void {
+  let path: string | undefined;
+  let failure: unknown;
   try {
-    const path = writeDump(
-      { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes },
-      name,
-      JSON.stringify(dump, null, 2) + '\n',
-    );
-    return { path };
+    const target = { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes };
+    path = writeDump(target, name, JSON.stringify(dump, null, 2) + '\n');
   } catch (error) {
-    return { error: error ?? new Error('unknown error') };
+    failure = error ?? new Error('unknown error');
   }
+  writeStderr(describe(dump, path));
+  if (failure !== undefined) writeStderr(formatDumpError(options.dir, failure));
 }
 
 /**

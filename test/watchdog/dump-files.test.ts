@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pruneDumps } from '../../src/watchdog/dump.ts';
-import { fixture, parseWatchdogReport, readDumps, runFixture } from './harness.ts';
+import { fixture, parseDumpName, parseWatchdogReport, readDumps, runFixture } from './harness.ts';
 
-const DUMP_NAME = /^stall-(\d{8}T\d{6}Z)-(\d+)-(\d+)\.json$/;
 const scratch = mkdtempSync(join(tmpdir(), 'bastion-dump-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -33,21 +32,21 @@ describe('dump files', { concurrency: true }, () => {
     const report = parseWatchdogReport(result.stderr);
     assert.equal(names.length, report.stalls.length, `${names.join(', ')}\n${result.stderr}`);
     assert.equal(statSync(result.dir).mode & 0o777, 0o700);
-    const pids = new Set<string>();
+    const pids = new Set<number>();
     const seqs: number[] = [];
     for (const name of names) {
-      const match = DUMP_NAME.exec(name);
-      assert.ok(match, `unexpected file ${name}`);
-      pids.add(match[2] ?? '');
-      seqs.push(Number(match[3]));
+      const parsed = parseDumpName(name);
+      assert.ok(parsed, `unexpected file ${name}`);
+      pids.add(parsed.pid);
+      seqs.push(parsed.seq);
       assert.equal(statSync(join(result.dir, name)).mode & 0o777, 0o600, name);
       // The block's dump line names the file, and the file is complete JSON of the documented kind.
       assert.ok(report.stalls.some((stall) => stall.dumpPath === join(result.dir, name)), result.stderr);
       const dump = JSON.parse(readFileSync(join(result.dir, name), 'utf8')) as { kind: string; pid: number; time: string };
       assert.equal(dump.kind, 'stall');
-      assert.equal(String(dump.pid), match[2]);
+      assert.equal(dump.pid, parsed.pid);
       // The name's timestamp is the dump's time, to the second.
-      assert.equal(match[1], dump.time.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
+      assert.equal(parsed.time, dump.time.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z'));
     }
     assert.equal(pids.size, 1);
     assert.deepEqual(seqs.sort((a, b) => a - b), seqs.map((_, index) => index + 1));
@@ -72,7 +71,7 @@ describe('dump files', { concurrency: true }, () => {
     assert.ok(reported >= 4, result.stderr);
     const names = readdirSync(dir);
     for (const name of foreign) assert.ok(names.includes(name), `${name} was deleted`);
-    const seqs = names.flatMap((name) => DUMP_NAME.exec(name)?.[3] ?? []).map(Number);
+    const seqs = names.flatMap((name) => parseDumpName(name)?.seq ?? []);
     assert.deepEqual(seqs.sort((a, b) => a - b), [reported - 1, reported]);
   });
 
@@ -82,7 +81,7 @@ describe('dump files', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     const reported = parseWatchdogReport(result.stderr).stalls.length;
     assert.ok(reported >= 3, result.stderr);
-    assert.deepEqual(readdirSync(dir).map((name) => DUMP_NAME.exec(name)?.[3]), [String(reported)]);
+    assert.deepEqual(readdirSync(dir).map((name) => parseDumpName(name)?.seq), [reported]);
   });
 
   it('are not written when the directory cannot be made: one line per stall, and the app keeps running', async () => {

@@ -49,7 +49,7 @@ export interface RunningFixture {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
-const DUMP_NAME = /^stall-.+-(\d+)-(\d+)\.json$/;
+const DUMP_NAME = /^stall-(\d{8}T\d{6}Z)-(\d+)-(\d+)\.json$/;
 const fixturesDir = fileURLToPath(new URL('../fixtures/watchdog/', import.meta.url));
 
 // Every temp directory made here goes when the test process ends (set BASTION_TEST_KEEP=1 to keep).
@@ -65,6 +65,12 @@ export function fixture(name: string): string {
 }
 
 /** The dumps in `dir`, parsed and sorted by seq (then pid); [] when the directory does not exist. */
+/** The parts of a dump's file name, `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`, if it is one. */
+export function parseDumpName(name: string): { time: string; pid: number; seq: number } | undefined {
+  const match = DUMP_NAME.exec(name);
+  return match ? { time: match[1] ?? '', pid: Number(match[2]), seq: Number(match[3]) } : undefined;
+}
+
 export function readDumps(dir: string): StallDump[] {
   let names: string[];
   try {
@@ -75,8 +81,8 @@ export function readDumps(dir: string): StallDump[] {
   }
   return names
     .flatMap((name) => {
-      const match = DUMP_NAME.exec(name);
-      return match ? [{ name, pid: Number(match[1]), seq: Number(match[2]) }] : [];
+      const parsed = parseDumpName(name);
+      return parsed ? [{ name, ...parsed }] : [];
     })
     .sort((a, b) => a.seq - b.seq || a.pid - b.pid)
     .map(({ name }) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as StallDump);

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { basename, dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { markedLine, parseWatchdogReport } from './harness.ts';
+import { markedLine, parseDumpName, parseWatchdogReport } from './harness.ts';
 import type { RunResult, StallBlock, StallDump, StackFrame } from './harness.ts';
 
 /** The threshold the matrix runs at, and the environment that sets it with no start-up grace. */
@@ -11,8 +11,6 @@ export const stallEnv = {
   BASTION_WATCHDOG_TIMEOUT_MS: String(THRESHOLD_MS),
   BASTION_WATCHDOG_GRACE_MS: '0',
 } as const;
-
-const DUMP_FILE = /^stall-\d{8}T\d{6}Z-(\d+)-(\d+)\.json$/;
 
 /** The fixture function a dump must name, and the marked line it must point at. */
 export interface Culprit {
@@ -61,9 +59,9 @@ export function assertStallReported(result: RunResult, dump: StallDump, index = 
   assert.ok(block.stalledMs >= block.thresholdMs, `stderr says stalled ${block.stalledMs} ms`);
   assert.ok(block.dumpPath, `no dump line in the stall block:\n${result.stderr}`);
   assert.equal(dirname(block.dumpPath), result.dir);
-  const name = DUMP_FILE.exec(basename(block.dumpPath));
+  const name = parseDumpName(basename(block.dumpPath));
   assert.ok(name, `unexpected dump file name ${block.dumpPath}`);
-  assert.equal(Number(name[1]), dump.pid);
+  assert.equal(name.pid, dump.pid);
   if (dump.stackStatus === 'captured') {
     assert.equal(block.notCapturedReason, undefined);
     assert.ok(block.frames.length > 0 && block.frames.length <= 10, `${block.frames.length} frames on stderr`);

@@ -22,8 +22,6 @@ process.on('message', async (request) => {
       requests: result.requests.total,
       requestsPerSecond: result.requests.total / (result.duration || 1),
       errors: result.errors + result.non2xx,
-      latencyP50Ms: result.latency.p50,
-      latencyP99Ms: result.latency.p99,
     });
   } catch (error) {
     process.send({ ok: false, message: String(error) });

@@ -31,8 +31,6 @@ process.on('message', (message) => {
   if (message === 'sample') {
     const { user, system } = process.cpuUsage();
     process.send({ cpuMicros: user + system, requestsServed, rssBytes: process.memoryUsage.rss(), privateBytes: privateBytes() });
-  } else if (message === 'exit') {
-    process.exit(0);
   }
 });
 process.on('disconnect', () => process.exit(0));

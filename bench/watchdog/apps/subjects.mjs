@@ -12,7 +12,7 @@ import inspector from 'node:inspector';
 const require = createRequire(import.meta.url);
 
 export const subject = process.env.BENCH_SUBJECT ?? 'baseline';
-export const thresholdMs = Number(process.env.BENCH_THRESHOLD_MS ?? 500);
+const thresholdMs = Number(process.env.BENCH_THRESHOLD_MS ?? 500);
 
 /** Wall-clock time with sub-millisecond resolution, comparable across processes. */
 export function wallNow() {

@@ -1,5 +1,5 @@
 // A child Node process running one of the plain-JS apps in ../apps/, speaking the line protocol
-// `TAG {json}` on stdout (READY, STALL, END, DETECTED, NOTE, DONE).
+// `TAG {json}` on stdout (READY, STALL, END, DETECTED, NOTE).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 

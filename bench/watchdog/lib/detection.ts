@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppProcess, wallNow, type ProtocolLine } from './app-process.ts';
 import type { EnvelopeSink } from './envelope-sink.ts';
-import { spreadOf, type Spread } from './stats.ts';
+import { spreadOf, type Spread } from '../../shared/stats.ts';
 import type { ReportChannel, Subject, SubjectContext } from './subjects.ts';
 
 export const STALL_KINDS = ['busy', 'regex', 'atomics', 'fifo'] as const;

@@ -10,7 +10,6 @@ import { wallNow } from './app-process.ts';
 
 export interface SinkEvent {
   receivedAt: number;
-  exceptionType: string | undefined;
   /** Function names of the blocked thread's stack, innermost first. */
   frames: string[];
 }
@@ -20,7 +19,7 @@ interface SentryFrame {
 }
 
 interface SentryEvent {
-  exception?: { values?: { type?: string; stacktrace?: { frames?: SentryFrame[] } }[] };
+  exception?: { values?: { stacktrace?: { frames?: SentryFrame[] } }[] };
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {
@@ -57,9 +56,8 @@ export class EnvelopeSink {
       readBody(request)
         .then((body) => {
           for (const event of eventsInEnvelope(body)) {
-            const exception = event.exception?.values?.[0];
-            const frames = (exception?.stacktrace?.frames ?? []).map((frame) => frame.function ?? '?').reverse();
-            sink.events.push({ receivedAt, exceptionType: exception?.type, frames });
+            const frames = (event.exception?.values?.[0]?.stacktrace?.frames ?? []).map((frame) => frame.function ?? '?').reverse();
+            sink.events.push({ receivedAt, frames });
           }
         })
         .catch((error: unknown) => console.error(`envelope sink: unreadable envelope: ${String(error)}`))

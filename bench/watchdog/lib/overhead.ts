@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess } from './app-process.ts';
-import { median } from './stats.ts';
+import { median } from '../../shared/stats.ts';
 import { isBaseline, type Subject, type SubjectContext } from './subjects.ts';
 
 export interface OverheadOptions {

@@ -26,16 +26,6 @@ export default tseslint.config(
     rules: { 'bastion/no-sync': 'off' },
   },
   {
-    // The watchdog takes node:fs with process.getBuiltinModule(): an ES import of node:fs reads
-    // its lazy `promises` export and so loads some twenty internal modules into the worker.
-    files: ['src/watchdog/**'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'node:fs', message: "Use process.getBuiltinModule('node:fs') (an ES import costs the worker about 1 MiB)." }],
-      }],
-    },
-  },
-  {
     // The stall benchmark's app blocks its event loop with a catastrophic regex on purpose.
     files: ['bench/watchdog/apps/**'],
     rules: { 'regexp/no-super-linear-backtracking': 'off' },

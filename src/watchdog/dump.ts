@@ -2,7 +2,7 @@
 // never sees half a dump), and bounded retention that only ever deletes our own dump files.
 import { join } from 'node:path';
 
-// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+// Not `import`: an ES import of node:fs loads fs.promises and ~20 modules into the worker (1 MiB).
 const { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
 
 /** `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`; nothing else in the directory is ever touched. */

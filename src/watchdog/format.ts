@@ -2,7 +2,7 @@
 // from a worker is relayed by the main thread, which is exactly the thread that is stuck.
 import type { NativeState, StackFrame, StallDump } from './schema.js';
 
-// Not `import`: an ES import of node:fs loads fs.promises and its modules into the worker (1 MiB).
+// Not `import`: an ES import of node:fs loads fs.promises and ~20 modules into the worker (1 MiB).
 const { writeSync } = process.getBuiltinModule('node:fs');
 
 const PREFIX = 'bastion watchdog:';

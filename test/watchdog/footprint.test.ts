@@ -1,0 +1,39 @@
+// What the watchdog's worker thread loads. Every module it loads stays in its heap for the life
+// of the host process, so the heavy ones that were measured and taken out must stay out (see
+// "Memory" in docs/watchdog.md). The real worker entry runs here, with real workerData.
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { it } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { createHeartbeat, heartbeatIntervalMs } from '../../src/watchdog/heartbeat.ts';
+import { resolveOptions } from '../../src/watchdog/options.ts';
+import type { WorkerData } from '../../src/watchdog/protocol.ts';
+
+const WORKER_ENTRY = new URL('../../dist/watchdog/worker.js', import.meta.url).href;
+// fs.promises (and the streams and readline modules it brings) comes with an ES import of node:fs.
+const UNWANTED = ['internal/fs/promises', 'internal/readline/interface', 'crypto'];
+
+it('the worker loads neither fs.promises nor node:crypto', async () => {
+  const options = resolveOptions({ timeoutMs: 30_000 }, {});
+  const workerData: WorkerData = {
+    options,
+    heartbeat: createHeartbeat(),
+    startedNs: process.hrtime.bigint(),
+    intervalMs: heartbeatIntervalMs(options.timeoutMs),
+    loopDelay: monitorEventLoopDelay(),
+    inspectorBlocked: undefined,
+    argv: process.argv,
+    execArgv: [],
+  };
+  const probe = `
+    const { parentPort } = require('node:worker_threads');
+    import(${JSON.stringify(WORKER_ENTRY)}).then(() => parentPort.postMessage(process.moduleLoadList));
+  `;
+  const worker = new Worker(probe, { eval: true, workerData, execArgv: [] });
+  const [loaded] = (await once(worker, 'message')) as [string[]];
+  await worker.terminate();
+  const builtins = loaded.map((entry) => entry.replace(/^NativeModule /, ''));
+  assert.ok(builtins.includes('inspector'), `the watchdog's modules did not load: ${builtins.join(', ')}`);
+  for (const name of UNWANTED) assert.ok(!builtins.includes(name), `the worker loaded ${name}`);
+});

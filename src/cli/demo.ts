@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { StallDump } from '../watchdog/schema.js';
 
-
 export const DEMO_USAGE = `Usage: bastion demo [--dir <path>]
 
 Runs a small service under the watchdog preload (threshold 1000 ms); the service blocks its event

@@ -27,6 +27,7 @@ const { options } = data;
 const heartbeat = new BigInt64Array(data.heartbeat);
 const graceNs = BigInt(options.startupGraceMs) * 1_000_000n;
 const thresholdNs = BigInt(options.timeoutMs) * 1_000_000n;
+const dumpTarget = { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes };
 
 interface Stall {
   /** The last tick before the stall; any other value in the slot means the loop ran again. */
@@ -151,8 +152,7 @@ function publish(dump: StallDump, name: string, describe: (dump: StallDump, path
   let path: string | undefined;
   let failure: unknown;
   try {
-    const target = { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes };
-    path = writeDump(target, name, JSON.stringify(dump, null, 2) + '\n');
+    path = writeDump(dumpTarget, name, JSON.stringify(dump, null, 2) + '\n');
   } catch (error) {
     failure = error ?? new Error('unknown error');
   }

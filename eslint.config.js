@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import bastion from './dist/eslint-plugin/index.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'bench/results/', 'test/fixtures/', '**/node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'bench/results/', 'test/fixtures/', '**/node_modules/', 'templates/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   bastion.configs.recommended,
@@ -19,10 +19,10 @@ export default tseslint.config(
   },
   {
     // Sync I/O is the right tool where nothing else waits on the thread: tests, benchmarks and
-    // scripts; CLI commands that run once; the watchdog, which writes from its own worker thread
+    // scripts; CLI commands and the generators, which run once; the watchdog, which writes from its own worker thread
     // or while the process is going down; and the lint rules, which ESLint runs synchronously.
     // Services' request paths (the demo app included) stay checked.
-    files: ['test/**', 'bench/**', 'scripts/**', 'src/cli/demo.ts', 'src/watchdog/**', 'src/eslint-plugin/**'],
+    files: ['test/**', 'bench/**', 'scripts/**', 'src/cli/demo.ts', 'generators/**', 'src/watchdog/**', 'src/eslint-plugin/**'],
     rules: { 'bastion/no-sync': 'off' },
   },
   {

@@ -3,24 +3,64 @@
 // before the command; each command parses its own.
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
+import semver from 'semver';
 import { DEMO_USAGE, runDemo } from './demo.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string; engines: { node: string } };
 
 const USAGE = `Usage: bastion <command> [options]
 
 Commands:
-  demo        run a small service that stalls on purpose, under the watchdog,
-              and show the stall dump it leaves behind
+  new <name>      create a production-hardened TypeScript service in ./<name>
+  add watchdog    add (or update) the event-loop watchdog in the current project
+  add lint        add bastion's ESLint config to the current project
+  demo            run a small service that stalls on purpose, under the watchdog,
+                  and show the stall dump it leaves behind
 
 Options:
   -h, --help     show this help (bastion <command> --help for a command's own)
   -v, --version  print the version
 `;
 
-const COMMANDS: Record<string, { usage: string; run: (argv: string[]) => number }> = {
+type Command = { usage?: string; run: (argv: string[]) => number | Promise<number> };
+
+/** The generators load Yeoman, which needs a newer Node than the rest: say so in one line. */
+async function generate(name: 'app' | 'watchdog' | 'lint', usage: string, argv: string[]): Promise<number> {
+  if (!semver.satisfies(process.version, pkg.engines.node)) {
+    process.stderr.write(`bastion: ${usage.replace(/ <.*/, '')} needs Node ${pkg.engines.node}; this is Node ${process.version}\n`);
+    return 1;
+  }
+  const { runGenerator } = await import('./generate.js');
+  return runGenerator(name, usage.replace(/ <.*/, ''), argv);
+}
+
+const ADD_USAGE = `Usage: bastion add <part> [options]
+
+Parts:
+  watchdog   copy the watchdog into vendor/watchdog/ and load it in \`npm start\`
+  lint       write eslint.config.js with bastion's recommended config, add its devDependencies
+
+bastion add <part> --help lists a part's options.
+`;
+
+const COMMANDS: Record<string, Command> = {
+  new: { run: (argv) => generate('app', 'bastion new <name>', argv) },
+  add: {
+    run: (argv) => {
+      const [part, ...rest] = argv;
+      if (part === 'watchdog' || part === 'lint') return generate(part, `bastion add ${part}`, rest);
+      if (part === '--help' || part === '-h') {
+        process.stdout.write(ADD_USAGE);
+        return 0;
+      }
+      process.stderr.write(`bastion: ${part === undefined ? 'add needs a part' : `unknown part '${part}'`}\n\n${ADD_USAGE}`);
+      return 1;
+    },
+  },
   demo: { usage: DEMO_USAGE, run: runDemo },
 };
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first !== undefined && !first.startsWith('-')) {
     const command = COMMANDS[first];
@@ -28,7 +68,8 @@ function main(argv: string[]): number {
       process.stderr.write(`bastion: unknown command '${first}'\n\n${USAGE}`);
       return 1;
     }
-    if (rest.includes('--help') || rest.includes('-h')) {
+    // The generators print their own help, with the options they declare.
+    if (command.usage !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
       process.stdout.write(command.usage);
       return 0;
     }
@@ -43,7 +84,6 @@ function main(argv: string[]): number {
     },
   });
   if (values.version) {
-    const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
@@ -52,9 +92,21 @@ function main(argv: string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  // parseArgs rejects unknown or malformed flags with a clear message: show it without a stack.
-  process.stderr.write(`bastion: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
+  process.exitCode = reportError(error);
+}
+
+/**
+ * Mistakes in the input (parseArgs, the generators' checks, commander) are one line without a
+ * stack; anything else is a bug or a failed tool, shown with its stack when BASTION_DEBUG is set.
+ */
+function reportError(error: unknown): number {
+  const commander = error as { code?: string; exitCode?: number };
+  // Commander has already printed its message, or the help it was asked for.
+  if (typeof commander.code === 'string' && commander.code.startsWith('commander.')) return commander.exitCode ?? 1;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`bastion: ${message.split('\n')[0]}\n`);
+  if (process.env['BASTION_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 1;
 }

@@ -115,6 +115,10 @@ export default class AppGenerator extends Generator<Record<string, unknown>, App
 
   end(): void {
     const { name, kind, packageManager } = this.#requireAnswers();
+    if (this.options['dryRun'] === true) {
+      this.log('\nDry run: nothing was written.');
+      return;
+    }
     const run = packageManager === 'npm' ? 'npm run' : packageManager;
     const install = this.options.skipInstall === true ? [`${packageManager} install`] : [];
     this.log(

@@ -42,6 +42,11 @@ export function formatRecovery(totalMs: number, pid: number): string {
   return `${PREFIX} event loop recovered after ${totalMs} ms (pid ${pid})\n`;
 }
 
+/** Said just before the watchdog ends the process, so the last line of a crash log explains it. */
+export function formatEnding(pid: number, how: string, action: 'exit' | 'abort', why?: string): string {
+  return `${PREFIX} ending the process (pid ${pid}) with ${how} (action ${action})${why === undefined ? '' : `: ${why}`}\n`;
+}
+
 export function formatDumpError(dir: string, error: unknown): string {
   return `${PREFIX} cannot write dump to ${dir}: ${oneLine(error)}\n`;
 }

@@ -7,7 +7,7 @@ import type { Capture } from './capture.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
 import { dumpFileName, writeDump } from './dump.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatEnding, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState } from './linux.js';
 import type { WorkerData } from './protocol.js';
@@ -98,6 +98,7 @@ async function handleStall(stall: Stall): Promise<void> {
       if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
     });
   } else if (options.action === 'abort') {
+    writeStderr(formatEnding(process.pid, 'SIGABRT', 'abort'));
     process.kill(process.pid, 'SIGABRT');
   } else if (capture.status === 'native') {
     const main = await awaitLatePause(capture, stillStalled);
@@ -172,8 +173,14 @@ function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): 
     try {
       beforeExit(main);
     } finally {
+      // Before the exit: Node's "Waiting for the debugger to disconnect..." comes after it.
+      writeStderr(formatEnding(process.pid, `exit code ${options.exitCode}`, 'exit'));
       main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
     }
   });
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_FALLBACK_MS);
+  setTimeout(() => {
+    const why = `it had not ended ${EXIT_FALLBACK_MS} ms after the dump (main thread in native code, or 'exit' listeners that hang)`;
+    writeStderr(formatEnding(process.pid, 'SIGKILL', 'exit', why));
+    process.kill(process.pid, 'SIGKILL');
+  }, EXIT_FALLBACK_MS);
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as watchdogModule from 'generator-bastion/watchdog';
 import { fixture, runFixture } from './harness.ts';
-import { fixtureOutput } from './stall-assertions.ts';
+import { assertEnding, fixtureOutput } from './stall-assertions.ts';
 
 interface StartStopReport {
   threadsBefore: number;
@@ -89,6 +89,7 @@ describe('startWatchdog()', { concurrency: true }, () => {
     assert.equal(dump?.action, 'exit');
     assert.equal(dump.stackStatus, 'captured');
     assert.equal(dump.stack[0]?.functionName, 'blockedByApiFixture');
+    assertEnding(result, { pid: result.pid, action: 'exit', how: /exit code 42/ });
     // Well before the 20 s block would have ended on its own.
     assert.ok(result.elapsedMs < 15_000, String(result.elapsedMs));
   });

@@ -34,8 +34,10 @@ export interface ResolvedOptions {
   readonly maxDumpBytes: number;
 }
 
-/** Setting this variable to `0` keeps the preload from starting the watchdog. */
-export const ENABLE_VARIABLE = 'BASTION_WATCHDOG';
+/** `0`, `false`, `off` or `no` in this variable keeps the preload from starting the watchdog. */
+const ENABLE_VARIABLE = 'BASTION_WATCHDOG';
+const ENABLE_WORDS = ['1', 'true', 'on', 'yes'];
+const DISABLE_WORDS = ['0', 'false', 'off', 'no'];
 
 // setTimeout's own ceiling; a longer threshold could never fire as configured.
 const MAX_DELAY_MS = 2_147_483_647;
@@ -97,6 +99,22 @@ export function resolveOptions(options: unknown = {}, env: NodeJS.ProcessEnv = p
     maxDumps: integer('maxDumps'),
     maxDumpBytes: integer('maxDumpBytes'),
   };
+}
+
+/**
+ * Whether the preload starts the watchdog: yes when BASTION_WATCHDOG is unset or one of the usual
+ * words for on, in any case; no for the words for off. Anything else is a RangeError naming it,
+ * like any other invalid variable: `BASTION_WATCHDOG=disabled` must not quietly leave it running.
+ */
+export function resolveEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = env[ENABLE_VARIABLE];
+  if (text === undefined) return true;
+  const word = text.toLowerCase();
+  if (ENABLE_WORDS.includes(word)) return true;
+  if (DISABLE_WORDS.includes(word)) return false;
+  throw new RangeError(
+    `${ENABLE_VARIABLE} must be one of ${ENABLE_WORDS.join(', ')} (on) or ${DISABLE_WORDS.join(', ')} (off), got ${describe(text)}`,
+  );
 }
 
 function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {

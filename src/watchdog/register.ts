@@ -3,12 +3,12 @@
 import { isMainThread } from 'node:worker_threads';
 import { formatNotStarted, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
-import { ENABLE_VARIABLE } from './options.js';
+import { resolveEnabled } from './options.js';
 
 // isMainThread: worker threads inherit --import, and each would otherwise start its own watchdog.
-if (isMainThread && process.env[ENABLE_VARIABLE] !== '0') {
+if (isMainThread) {
   try {
-    startWatchdog();
+    if (resolveEnabled()) startWatchdog();
   } catch (error) {
     writeStderr(formatNotStarted(error));
   }

@@ -5,6 +5,8 @@
 export const HeartbeatSlot = {
   /** process.hrtime.bigint() of the main thread's latest tick (ns). */
   lastTickNs: 0,
+  /** Set to 1 by stop() on the main thread: the worker judges no more stalls from then on. */
+  stopped: 1,
 } as const;
 
 const SLOT_COUNT = Object.keys(HeartbeatSlot).length;

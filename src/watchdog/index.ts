@@ -9,12 +9,13 @@ import { resolveOptions } from './options.js';
 import type { ResolvedOptions, WatchdogAction, WatchdogOptions } from './options.js';
 import { inspectorBlocker } from './protocol.js';
 import type { WorkerData } from './protocol.js';
+import { registerWatchdog, runningIsPreloaded, runningWatchdog, unregisterWatchdog } from './registry.js';
 
 export type { WatchdogAction, WatchdogOptions } from './options.js';
 export type { LoopDelay, MemoryFacts, NativeState, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
 
 export interface Watchdog {
-  /** Stops the heartbeat and terminates the worker; resolves once the worker is gone. */
+  /** Stops watching at once and terminates the worker; resolves once the worker is gone. Idempotent. */
   stop(): Promise<void>;
   readonly dir: string;
   readonly timeoutMs: number;
@@ -24,25 +25,36 @@ export interface Watchdog {
 // Small: the worker holds a few source maps at most while writing a dump.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8, codeRangeSizeMb: 16, stackSizeMb: 4 };
 
-// Process-wide, not module-wide: the preload and the app may load this file under two URLs.
-const RUNNING = Symbol.for('generator-bastion.watchdog.running');
-type Registry = { [RUNNING]?: Watchdog };
-
 /**
  * Starts watching the event loop of the calling thread (the main thread). Options default to
  * the BASTION_WATCHDOG_* environment variables, then to the documented defaults; an invalid
  * value throws a TypeError or RangeError that names it. One watchdog per process.
+ *
+ * If the preload's watchdog is running, it is stopped and replaced by one with these options
+ * (over the same environment): the app then runs the same with or without the preload, and
+ * adding the preload to a service that starts its own watchdog cannot crash it. Returning the
+ * running one when the options agree and throwing when they differ would do exactly that as soon
+ * as the environment and the app's code disagree on any option. A watchdog started by an earlier
+ * startWatchdog() is not replaced: two owners in one app is a mistake, and the first holds stop().
  */
 export function startWatchdog(options?: WatchdogOptions): Watchdog {
   if (!isMainThread) throw new Error('startWatchdog() must be called on the main thread');
   const resolved = resolveOptions(options);
-  const registry = globalThis as Registry;
-  if (registry[RUNNING] !== undefined) {
-    throw new Error(`a bastion watchdog is already running in this process (dumps to ${registry[RUNNING].dir}); stop() it first`);
+  const running = runningWatchdog();
+  if (running !== undefined && !runningIsPreloaded()) {
+    throw new Error(`a bastion watchdog is already running in this process (dumps to ${running.dir}); stop() it first, or use getWatchdog()`);
   }
+  // The new one first, since it can throw (and the preload's then keeps watching); the old one
+  // stops judging at once, and its worker ends in the background.
   const watchdog = new RunningWatchdog(resolved);
-  registry[RUNNING] = watchdog;
+  void running?.stop();
+  registerWatchdog(watchdog);
   return watchdog;
+}
+
+/** The watchdog running in this process (started by the preload or by startWatchdog()), if any. */
+export function getWatchdog(): Watchdog | undefined {
+  return runningWatchdog();
 }
 
 class RunningWatchdog implements Watchdog {
@@ -52,6 +64,7 @@ class RunningWatchdog implements Watchdog {
   readonly #timer: NodeJS.Timeout;
   readonly #loopDelay: ELDHistogram;
   readonly #worker: Worker;
+  readonly #slots: BigInt64Array;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ResolvedOptions) {
@@ -61,6 +74,7 @@ class RunningWatchdog implements Watchdog {
     const intervalMs = heartbeatIntervalMs(options.timeoutMs);
     const heartbeat = createHeartbeat();
     const slots = new BigInt64Array(heartbeat);
+    this.#slots = slots;
     const tick = (): void => {
       Atomics.store(slots, HeartbeatSlot.lastTickNs, process.hrtime.bigint());
     };
@@ -99,17 +113,22 @@ class RunningWatchdog implements Watchdog {
   }
 
   stop(): Promise<void> {
-    this.#stopped ??= this.#worker.terminate().then(
-      () => this.#release(),
-      () => this.#release(),
-    );
+    if (this.#stopped === undefined) {
+      // At once, not when the worker is gone: a watchdog started next must be the only one judging.
+      // The heartbeat keeps ticking until then, so a stall the worker is handling still sees the recovery.
+      Atomics.store(this.#slots, HeartbeatSlot.stopped, 1n);
+      unregisterWatchdog(this);
+      this.#stopped = this.#worker.terminate().then(
+        () => this.#release(),
+        () => this.#release(),
+      );
+    }
     return this.#stopped;
   }
 
   #release(): void {
     clearInterval(this.#timer);
     this.#loopDelay.disable();
-    const registry = globalThis as Registry;
-    if (registry[RUNNING] === this) delete registry[RUNNING];
+    unregisterWatchdog(this);
   }
 }

@@ -48,6 +48,7 @@ let queue: Promise<void> = Promise.resolve();
 setInterval(check, data.intervalMs);
 
 function check(): void {
+  if (Atomics.load(heartbeat, HeartbeatSlot.stopped) !== 0n) return;
   const lastTickNs = lastTick();
   if (current !== undefined) {
     if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once

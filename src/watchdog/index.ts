@@ -1,18 +1,38 @@
 // Public API: startWatchdog() starts the heartbeat on the calling (main) thread and the watchdog
 // worker that watches it; stop() undoes both.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ELDHistogram } from 'node:perf_hooks';
+import type { ELDHistogram, EventLoopUtilization } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { readLoopDelay } from './facts.js';
 import { formatWorkerError, writeStderr } from './format.js';
 import { createHeartbeat, HeartbeatSlot, heartbeatIntervalMs } from './heartbeat.js';
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions, WatchdogAction, WatchdogOptions } from './options.js';
 import { inspectorBlocker } from './protocol.js';
 import type { WorkerData } from './protocol.js';
+import type { LoopDelay } from './schema.js';
 import { registerWatchdog, runningIsPreloaded, runningWatchdog, unregisterWatchdog } from './registry.js';
 
 export type { WatchdogAction, WatchdogOptions } from './options.js';
 export type { LoopDelay, MemoryFacts, NativeState, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
+
+/** What the watchdog has seen, for the app to publish (on /metrics, say). */
+export interface WatchdogStats {
+  /** Stalls detected since this watchdog started. */
+  stalls: number;
+  /** The longest of them (ms), measured from the last heartbeat like `stalledMs`; 0 when none. */
+  longestStallMs: number;
+  /**
+   * A stall is in progress: the watchdog has detected one and not yet seen the loop tick again.
+   * The main thread cannot run while it is stalled, so there it reads true only when it runs
+   * right after a stall, before the next heartbeat (up to a tenth of the threshold, at most 250 ms).
+   */
+  stalled: boolean;
+  /** How late the main loop ran a timer, since start (the dump's `eventLoop.delayMs`); 0s before any sample. */
+  eventLoopDelayMs: LoopDelay;
+  /** Event-loop utilization of the main thread (0 … 1) since the previous stats() call, or since start. */
+  eventLoopUtilization: number;
+}
 
 export interface Watchdog {
   /** Stops watching at once and terminates the worker; resolves once the worker is gone. Idempotent. */
@@ -20,7 +40,11 @@ export interface Watchdog {
   readonly dir: string;
   readonly timeoutMs: number;
   readonly action: WatchdogAction;
+  /** Its figures so far; costs a few reads of shared memory and of the delay histogram. */
+  stats(): WatchdogStats;
 }
+
+const NO_DELAY: LoopDelay = { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
 
 // Small: the worker holds a few source maps at most while writing a dump.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8, codeRangeSizeMb: 16, stackSizeMb: 4 };
@@ -65,6 +89,8 @@ class RunningWatchdog implements Watchdog {
   readonly #loopDelay: ELDHistogram;
   readonly #worker: Worker;
   readonly #slots: BigInt64Array;
+  readonly #intervalMs: number;
+  #utilization: EventLoopUtilization;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ResolvedOptions) {
@@ -72,6 +98,8 @@ class RunningWatchdog implements Watchdog {
     this.timeoutMs = options.timeoutMs;
     this.action = options.action;
     const intervalMs = heartbeatIntervalMs(options.timeoutMs);
+    this.#intervalMs = intervalMs;
+    this.#utilization = performance.eventLoopUtilization();
     const heartbeat = createHeartbeat();
     const slots = new BigInt64Array(heartbeat);
     this.#slots = slots;
@@ -110,6 +138,20 @@ class RunningWatchdog implements Watchdog {
     // and the delay histogram, sampled by a native unref'd timer at the same pace (no JavaScript).
     this.#timer = setInterval(tick, intervalMs).unref();
     this.#loopDelay.enable();
+  }
+
+  stats(): WatchdogStats {
+    const now = performance.eventLoopUtilization();
+    // NaN when no time has passed since the previous call.
+    const { utilization } = performance.eventLoopUtilization(now, this.#utilization);
+    this.#utilization = now;
+    return {
+      stalls: Number(Atomics.load(this.#slots, HeartbeatSlot.stalls)),
+      longestStallMs: Number(Atomics.load(this.#slots, HeartbeatSlot.longestStallMs)),
+      stalled: Atomics.load(this.#slots, HeartbeatSlot.stalled) !== 0n,
+      eventLoopDelayMs: readLoopDelay(this.#loopDelay, this.#intervalMs) ?? { ...NO_DELAY },
+      eventLoopUtilization: Number.isFinite(utilization) ? utilization : 0,
+    };
   }
 
   stop(): Promise<void> {

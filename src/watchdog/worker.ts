@@ -51,9 +51,15 @@ function check(): void {
   if (Atomics.load(heartbeat, HeartbeatSlot.stopped) !== 0n) return;
   const lastTickNs = lastTick();
   if (current !== undefined) {
-    if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once
+    if (lastTickNs === current.lastTickNs) {
+      // Still stalled: reported once already; only its length so far goes on growing.
+      recordLength(elapsedMs(lastTickNs, process.hrtime.bigint()));
+      return;
+    }
     const totalMs = elapsedMs(current.lastTickNs, lastTickNs);
     current = undefined;
+    recordLength(totalMs);
+    Atomics.store(heartbeat, HeartbeatSlot.stalled, 0n);
     enqueue(() => writeStderr(formatRecovery(totalMs, process.pid)));
     return;
   }
@@ -69,11 +75,19 @@ function check(): void {
   if (!armed || now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;
+  Atomics.add(heartbeat, HeartbeatSlot.stalls, 1n);
+  Atomics.store(heartbeat, HeartbeatSlot.stalled, 1n);
+  recordLength(stall.stalledMs);
   enqueue(() => handleStall(stall));
 }
 
 function lastTick(): bigint {
   return Atomics.load(heartbeat, HeartbeatSlot.lastTickNs);
+}
+
+/** Publishes a stall's length for stats() if it is the longest yet (only this thread writes it). */
+function recordLength(ms: number): void {
+  if (BigInt(ms) > Atomics.load(heartbeat, HeartbeatSlot.longestStallMs)) Atomics.store(heartbeat, HeartbeatSlot.longestStallMs, BigInt(ms));
 }
 
 function enqueue(task: () => unknown): void {

@@ -1,7 +1,7 @@
 // The watchdog's public types, as a user's code sees them. Not a test file: `npm run typecheck`
 // checks it, and fails if a type loosens (an @ts-expect-error line then has no error to expect).
 import { getWatchdog } from 'generator-bastion/watchdog';
-import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions } from 'generator-bastion/watchdog';
+import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions, WatchdogStats } from 'generator-bastion/watchdog';
 
 export const everyOption: WatchdogOptions = {
   timeoutMs: 500,
@@ -28,4 +28,11 @@ export function reach(): Watchdog | undefined {
   // @ts-expect-error -- there may be no watchdog running
   const surely: Watchdog = getWatchdog();
   return surely;
+}
+
+// The figures a generated service publishes on /metrics: these names are its contract.
+export function metrics(watchdog: Watchdog): number[] {
+  const stats: WatchdogStats = watchdog.stats();
+  const { min, max, mean, p50, p90, p99 } = stats.eventLoopDelayMs;
+  return [stats.stalls, stats.longestStallMs, Number(stats.stalled), min, max, mean, p50, p90, p99, stats.eventLoopUtilization];
 }

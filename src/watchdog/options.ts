@@ -117,9 +117,29 @@ export function resolveEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   );
 }
 
+const shutdownTimeoutSpec: IntegerSpec = {
+  variable: 'BASTION_SHUTDOWN_TIMEOUT_MS',
+  min: 0,
+  max: MAX_DELAY_MS,
+  fallback: 10_000,
+  meaning: 'milliseconds',
+};
+
+/**
+ * How long the preload lets an app that handles SIGTERM or SIGINT itself take to end after the
+ * signal: BASTION_SHUTDOWN_TIMEOUT_MS, default 10000; 0 turns the shutdown-hang report off.
+ */
+export function resolveShutdownTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  return integerFromEnv(shutdownTimeoutSpec, env);
+}
+
 function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {
   const spec: IntegerSpec = integerSpecs[name];
   if (value !== undefined) return checkInteger(`options.${name}`, value, spec);
+  return integerFromEnv(spec, env);
+}
+
+function integerFromEnv(spec: IntegerSpec, env: NodeJS.ProcessEnv): number {
   const text = env[spec.variable];
   if (text === undefined) return spec.fallback;
   // Only plain decimal digits: '30s', '1e3', ' 5', '0x10' and '' are all mistakes worth reporting.

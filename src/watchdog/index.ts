@@ -1,5 +1,5 @@
 // Public API: startWatchdog() starts the heartbeat on the calling (main) thread and the watchdog
-// worker that watches it; stop() undoes both.
+// worker that watches it; stop() undoes both. getWatchdog() reaches the one running (the preload's too).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ELDHistogram, EventLoopUtilization } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
@@ -24,8 +24,8 @@ export interface WatchdogStats {
   longestStallMs: number;
   /**
    * A stall is in progress: the watchdog has detected one and not yet seen the loop tick again.
-   * The main thread cannot run while it is stalled, so there it reads true only when it runs
-   * right after a stall, before the next heartbeat (up to a tenth of the threshold, at most 250 ms).
+   * The main thread cannot run while it is stalled, so there it reads true only right after a
+   * stall, until its next heartbeat and the worker's next look (two heartbeat intervals, at most 500 ms).
    */
   stalled: boolean;
   /** How late the main loop ran a timer, since start (the dump's `eventLoop.delayMs`); 0s before any sample. */

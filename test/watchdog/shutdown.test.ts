@@ -113,6 +113,10 @@ describe('installShutdownHook()', () => {
       process.removeListener('SIGTERM', app);
       assert.equal(process.listenerCount('SIGTERM'), 0);
       process.on('SIGTERM', app);
+      process.removeAllListeners('SIGTERM');
+      assert.equal(process.listenerCount('SIGTERM'), 0);
+      process.once('SIGTERM', app);
+      assert.equal(process.listenerCount('SIGTERM'), 2);
     } finally {
       uninstall();
     }

@@ -1,6 +1,6 @@
 // Writing stall dumps: a private directory, an atomic publish (temp file + rename, so a reader
 // never sees half a dump), and bounded retention that only ever deletes our own dump files.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 // Not `import`: an ES import of node:fs loads fs.promises and ~20 modules into the worker (1 MiB).
 const { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = process.getBuiltinModule('node:fs');
@@ -50,13 +50,7 @@ export function writeDump(target: DumpTarget, name: string, content: string): st
 }
 
 function ensureDirectory(target: DumpTarget): void {
-  try {
-    mkdirSync(target.dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    // mkdir's own words for a path taken by a file ("EEXIST: file already exists") mislead.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new Error('it exists and is not a directory', { cause: error });
-    throw error;
-  }
+  makeDirectory(target.dir);
   if (!target.mustBePrivate) return;
   // In a shared /tmp another user could have made this path first, or pointed it elsewhere.
   const stats = lstatSync(target.dir);
@@ -64,6 +58,38 @@ function ensureDirectory(target: DumpTarget): void {
   if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid) || (stats.mode & 0o022) !== 0) {
     throw new Error(`${target.dir} is not a private directory of this user (expected mode 0700, owner uid ${uid})`);
   }
+}
+
+/**
+ * mkdir -p, one level at a time: a path is made at most once per level, so it ends. Node's own
+ * recursive mkdirSync loops for ever under /proc, where mkdir says ENOENT while the parent exists.
+ */
+function makeDirectory(dir: string): void {
+  const parent = dirname(dir);
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+    return;
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return checkIsDirectory(dir, error);
+    if (errorCode(error) !== 'ENOENT' || parent === dir) throw error;
+    makeDirectory(parent);
+  }
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (error) {
+    if (errorCode(error) === 'EEXIST') return checkIsDirectory(dir, error); // made meanwhile by another process
+    if (errorCode(error) !== 'ENOENT') throw error;
+    throw new Error(`ENOENT: mkdir fails although ${parent} exists (a file system that takes no new directories, such as /proc)`, { cause: error });
+  }
+}
+
+function checkIsDirectory(dir: string, cause: unknown): void {
+  // mkdir's own words for a path taken by a file ("EEXIST: file already exists") mislead.
+  if (!statSync(dir).isDirectory()) throw new Error('it exists and is not a directory', { cause });
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
 }
 
 /**

@@ -63,7 +63,7 @@ function processFacts({ argv, execArgv }: FactSources): ProcessFacts {
  * Percentiles of the main thread's loop delay so far, in ms, or undefined before any sample.
  * The histogram records whole timer intervals; the dump reports how late each one was.
  */
-function readLoopDelay(histogram: Histogram, resolutionMs: number): LoopDelay | undefined {
+export function readLoopDelay(histogram: Histogram, resolutionMs: number): LoopDelay | undefined {
   if (histogram.count === 0) return undefined;
   const ms = (nanos: number): number => round(Math.max(0, nanos / 1e6 - resolutionMs), 3);
   return {

@@ -42,12 +42,30 @@ export function formatRecovery(totalMs: number, pid: number): string {
   return `${PREFIX} event loop recovered after ${totalMs} ms (pid ${pid})\n`;
 }
 
+/** Said just before the watchdog ends the process, so the last line of a crash log explains it. */
+export function formatEnding(pid: number, how: string, action: 'exit' | 'abort', why?: string): string {
+  return `${PREFIX} ending the process (pid ${pid}) with ${how} (action ${action})${why === undefined ? '' : `: ${why}`}\n`;
+}
+
 export function formatDumpError(dir: string, error: unknown): string {
   return `${PREFIX} cannot write dump to ${dir}: ${oneLine(error)}\n`;
 }
 
 export function formatNotStarted(error: unknown): string {
   return `${PREFIX} not started: ${oneLine(error)}\n`;
+}
+
+export function formatShutdownHookOff(error: unknown): string {
+  return `${PREFIX} shutdown-hang report off: ${oneLine(error)}\n`;
+}
+
+/** `kept alive by: TCPServerWrap, Timeout (2)`: process.getActiveResourcesInfo(), counted by kind. */
+export function formatShutdownHang(signal: string, timeoutMs: number, pid: number, resources: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const kind of resources) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  const kinds = [...counts].map(([kind, count]) => (count === 1 ? kind : `${kind} (${count})`)).join(', ');
+  const alive = kinds === '' ? "nothing that Node.js lists (a worker thread, or a native addon's handle)" : kinds;
+  return `${PREFIX} still running ${timeoutMs} ms after ${signal} (pid ${pid}), kept alive by: ${alive}; exiting with code 1\n`;
 }
 
 export function formatWorkerError(error: unknown): string {

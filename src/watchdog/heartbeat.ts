@@ -1,10 +1,19 @@
 // The shared heartbeat: the main thread stores a monotonic timestamp from an unref'd interval,
 // the watchdog worker reads it. process.hrtime is one clock for every thread of the process.
+// The worker publishes its stall counts in the same buffer, so stats() reads them for free.
 
 /** Slot indices in the heartbeat's BigInt64Array. */
 export const HeartbeatSlot = {
   /** process.hrtime.bigint() of the main thread's latest tick (ns). */
   lastTickNs: 0,
+  /** Set to 1 by stop() on the main thread: the worker judges no more stalls from then on. */
+  stopped: 1,
+  /** Written by the worker: stalls detected since start. */
+  stalls: 2,
+  /** Written by the worker: the longest stall so far (ms), updated while one goes on. */
+  longestStallMs: 3,
+  /** Written by the worker: 1 from a stall's detection until the worker sees the loop tick again. */
+  stalled: 4,
 } as const;
 
 const SLOT_COUNT = Object.keys(HeartbeatSlot).length;

@@ -1,48 +1,84 @@
 // Public API: startWatchdog() starts the heartbeat on the calling (main) thread and the watchdog
-// worker that watches it; stop() undoes both.
+// worker that watches it; stop() undoes both. getWatchdog() reaches the one running (the preload's too).
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { ELDHistogram } from 'node:perf_hooks';
+import type { ELDHistogram, EventLoopUtilization } from 'node:perf_hooks';
 import { isMainThread, Worker } from 'node:worker_threads';
+import { readLoopDelay } from './facts.js';
 import { formatWorkerError, writeStderr } from './format.js';
 import { createHeartbeat, HeartbeatSlot, heartbeatIntervalMs } from './heartbeat.js';
 import { resolveOptions } from './options.js';
 import type { ResolvedOptions, WatchdogAction, WatchdogOptions } from './options.js';
 import { inspectorBlocker } from './protocol.js';
 import type { WorkerData } from './protocol.js';
+import type { LoopDelay } from './schema.js';
+import { registerWatchdog, runningIsPreloaded, runningWatchdog, unregisterWatchdog } from './registry.js';
 
 export type { WatchdogAction, WatchdogOptions } from './options.js';
 export type { LoopDelay, MemoryFacts, NativeState, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
 
+/** What the watchdog has seen, for the app to publish (on /metrics, say). */
+export interface WatchdogStats {
+  /** Stalls detected since this watchdog started. */
+  stalls: number;
+  /** The longest of them (ms), measured from the last heartbeat like `stalledMs`; 0 when none. */
+  longestStallMs: number;
+  /**
+   * A stall is in progress: the watchdog has detected one and not yet seen the loop tick again.
+   * The main thread cannot run while it is stalled, so there it reads true only right after a
+   * stall, until its next heartbeat and the worker's next look (two heartbeat intervals, at most 500 ms).
+   */
+  stalled: boolean;
+  /** How late the main loop ran a timer, since start (the dump's `eventLoop.delayMs`); 0s before any sample. */
+  eventLoopDelayMs: LoopDelay;
+  /** Event-loop utilization of the main thread (0 … 1) since the previous stats() call, or since start. */
+  eventLoopUtilization: number;
+}
+
 export interface Watchdog {
-  /** Stops the heartbeat and terminates the worker; resolves once the worker is gone. */
+  /** Stops watching at once and terminates the worker; resolves once the worker is gone. Idempotent. */
   stop(): Promise<void>;
   readonly dir: string;
   readonly timeoutMs: number;
   readonly action: WatchdogAction;
+  /** Its figures so far; costs a few reads of shared memory and of the delay histogram. */
+  stats(): WatchdogStats;
 }
+
+const NO_DELAY: LoopDelay = { min: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
 
 // Small: the worker holds a few source maps at most while writing a dump.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8, codeRangeSizeMb: 16, stackSizeMb: 4 };
-
-// Process-wide, not module-wide: the preload and the app may load this file under two URLs.
-const RUNNING = Symbol.for('generator-bastion.watchdog.running');
-type Registry = { [RUNNING]?: Watchdog };
 
 /**
  * Starts watching the event loop of the calling thread (the main thread). Options default to
  * the BASTION_WATCHDOG_* environment variables, then to the documented defaults; an invalid
  * value throws a TypeError or RangeError that names it. One watchdog per process.
+ *
+ * If the preload's watchdog is running, it is stopped and replaced by one with these options
+ * (over the same environment): the app then runs the same with or without the preload, and
+ * adding the preload to a service that starts its own watchdog cannot crash it. Returning the
+ * running one when the options agree and throwing when they differ would do exactly that as soon
+ * as the environment and the app's code disagree on any option. A watchdog started by an earlier
+ * startWatchdog() is not replaced: two owners in one app is a mistake, and the first holds stop().
  */
 export function startWatchdog(options?: WatchdogOptions): Watchdog {
   if (!isMainThread) throw new Error('startWatchdog() must be called on the main thread');
   const resolved = resolveOptions(options);
-  const registry = globalThis as Registry;
-  if (registry[RUNNING] !== undefined) {
-    throw new Error(`a bastion watchdog is already running in this process (dumps to ${registry[RUNNING].dir}); stop() it first`);
+  const running = runningWatchdog();
+  if (running !== undefined && !runningIsPreloaded()) {
+    throw new Error(`a bastion watchdog is already running in this process (dumps to ${running.dir}); stop() it first, or use getWatchdog()`);
   }
+  // The new one first, since it can throw (and the preload's then keeps watching); the old one
+  // stops judging at once, and its worker ends in the background.
   const watchdog = new RunningWatchdog(resolved);
-  registry[RUNNING] = watchdog;
+  void running?.stop();
+  registerWatchdog(watchdog);
   return watchdog;
+}
+
+/** The watchdog running in this process (started by the preload or by startWatchdog()), if any. */
+export function getWatchdog(): Watchdog | undefined {
+  return runningWatchdog();
 }
 
 class RunningWatchdog implements Watchdog {
@@ -52,6 +88,9 @@ class RunningWatchdog implements Watchdog {
   readonly #timer: NodeJS.Timeout;
   readonly #loopDelay: ELDHistogram;
   readonly #worker: Worker;
+  readonly #slots: BigInt64Array;
+  readonly #intervalMs: number;
+  #utilization: EventLoopUtilization;
   #stopped: Promise<void> | undefined;
 
   constructor(options: ResolvedOptions) {
@@ -59,8 +98,11 @@ class RunningWatchdog implements Watchdog {
     this.timeoutMs = options.timeoutMs;
     this.action = options.action;
     const intervalMs = heartbeatIntervalMs(options.timeoutMs);
+    this.#intervalMs = intervalMs;
+    this.#utilization = performance.eventLoopUtilization();
     const heartbeat = createHeartbeat();
     const slots = new BigInt64Array(heartbeat);
+    this.#slots = slots;
     const tick = (): void => {
       Atomics.store(slots, HeartbeatSlot.lastTickNs, process.hrtime.bigint());
     };
@@ -98,18 +140,37 @@ class RunningWatchdog implements Watchdog {
     this.#loopDelay.enable();
   }
 
+  stats(): WatchdogStats {
+    const now = performance.eventLoopUtilization();
+    // NaN when no time has passed since the previous call.
+    const { utilization } = performance.eventLoopUtilization(now, this.#utilization);
+    this.#utilization = now;
+    return {
+      stalls: Number(Atomics.load(this.#slots, HeartbeatSlot.stalls)),
+      longestStallMs: Number(Atomics.load(this.#slots, HeartbeatSlot.longestStallMs)),
+      stalled: Atomics.load(this.#slots, HeartbeatSlot.stalled) !== 0n,
+      eventLoopDelayMs: readLoopDelay(this.#loopDelay, this.#intervalMs) ?? { ...NO_DELAY },
+      eventLoopUtilization: Number.isFinite(utilization) ? utilization : 0,
+    };
+  }
+
   stop(): Promise<void> {
-    this.#stopped ??= this.#worker.terminate().then(
-      () => this.#release(),
-      () => this.#release(),
-    );
+    if (this.#stopped === undefined) {
+      // At once, not when the worker is gone: a watchdog started next must be the only one judging.
+      // The heartbeat keeps ticking until then, so a stall the worker is handling still sees the recovery.
+      Atomics.store(this.#slots, HeartbeatSlot.stopped, 1n);
+      unregisterWatchdog(this);
+      this.#stopped = this.#worker.terminate().then(
+        () => this.#release(),
+        () => this.#release(),
+      );
+    }
     return this.#stopped;
   }
 
   #release(): void {
     clearInterval(this.#timer);
     this.#loopDelay.disable();
-    const registry = globalThis as Registry;
-    if (registry[RUNNING] === this) delete registry[RUNNING];
+    unregisterWatchdog(this);
   }
 }

@@ -34,8 +34,10 @@ export interface ResolvedOptions {
   readonly maxDumpBytes: number;
 }
 
-/** Setting this variable to `0` keeps the preload from starting the watchdog. */
-export const ENABLE_VARIABLE = 'BASTION_WATCHDOG';
+/** `0`, `false`, `off` or `no` in this variable keeps the preload from starting the watchdog. */
+const ENABLE_VARIABLE = 'BASTION_WATCHDOG';
+const ENABLE_WORDS = ['1', 'true', 'on', 'yes'];
+const DISABLE_WORDS = ['0', 'false', 'off', 'no'];
 
 // setTimeout's own ceiling; a longer threshold could never fire as configured.
 const MAX_DELAY_MS = 2_147_483_647;
@@ -99,9 +101,45 @@ export function resolveOptions(options: unknown = {}, env: NodeJS.ProcessEnv = p
   };
 }
 
+/**
+ * Whether the preload starts the watchdog: yes when BASTION_WATCHDOG is unset or one of the usual
+ * words for on, in any case; no for the words for off. Anything else is a RangeError naming it,
+ * like any other invalid variable: `BASTION_WATCHDOG=disabled` must not quietly leave it running.
+ */
+export function resolveEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  const text = env[ENABLE_VARIABLE];
+  if (text === undefined) return true;
+  const word = text.toLowerCase();
+  if (ENABLE_WORDS.includes(word)) return true;
+  if (DISABLE_WORDS.includes(word)) return false;
+  throw new RangeError(
+    `${ENABLE_VARIABLE} must be one of ${ENABLE_WORDS.join(', ')} (on) or ${DISABLE_WORDS.join(', ')} (off), got ${describe(text)}`,
+  );
+}
+
+const shutdownTimeoutSpec: IntegerSpec = {
+  variable: 'BASTION_SHUTDOWN_TIMEOUT_MS',
+  min: 0,
+  max: MAX_DELAY_MS,
+  fallback: 10_000,
+  meaning: 'milliseconds',
+};
+
+/**
+ * How long the preload lets an app that handles SIGTERM or SIGINT itself take to end after the
+ * signal: BASTION_SHUTDOWN_TIMEOUT_MS, default 10000; 0 turns the shutdown-hang report off.
+ */
+export function resolveShutdownTimeout(env: NodeJS.ProcessEnv = process.env): number {
+  return integerFromEnv(shutdownTimeoutSpec, env);
+}
+
 function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {
   const spec: IntegerSpec = integerSpecs[name];
   if (value !== undefined) return checkInteger(`options.${name}`, value, spec);
+  return integerFromEnv(spec, env);
+}
+
+function integerFromEnv(spec: IntegerSpec, env: NodeJS.ProcessEnv): number {
   const text = env[spec.variable];
   if (text === undefined) return spec.fallback;
   // Only plain decimal digits: '30s', '1e3', ' 5', '0x10' and '' are all mistakes worth reporting.

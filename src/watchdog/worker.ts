@@ -7,7 +7,7 @@ import type { Capture } from './capture.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
 import { dumpFileName, writeDump } from './dump.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatEnding, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState } from './linux.js';
 import type { WorkerData } from './protocol.js';
@@ -48,11 +48,18 @@ let queue: Promise<void> = Promise.resolve();
 setInterval(check, data.intervalMs);
 
 function check(): void {
+  if (Atomics.load(heartbeat, HeartbeatSlot.stopped) !== 0n) return;
   const lastTickNs = lastTick();
   if (current !== undefined) {
-    if (lastTickNs === current.lastTickNs) return; // still stalled: already reported once
+    if (lastTickNs === current.lastTickNs) {
+      // Still stalled: reported once already; only its length so far goes on growing.
+      recordLength(elapsedMs(lastTickNs, process.hrtime.bigint()));
+      return;
+    }
     const totalMs = elapsedMs(current.lastTickNs, lastTickNs);
     current = undefined;
+    recordLength(totalMs);
+    Atomics.store(heartbeat, HeartbeatSlot.stalled, 0n);
     enqueue(() => writeStderr(formatRecovery(totalMs, process.pid)));
     return;
   }
@@ -68,11 +75,19 @@ function check(): void {
   if (!armed || now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;
+  Atomics.add(heartbeat, HeartbeatSlot.stalls, 1n);
+  Atomics.store(heartbeat, HeartbeatSlot.stalled, 1n);
+  recordLength(stall.stalledMs);
   enqueue(() => handleStall(stall));
 }
 
 function lastTick(): bigint {
   return Atomics.load(heartbeat, HeartbeatSlot.lastTickNs);
+}
+
+/** Publishes a stall's length for stats() if it is the longest yet (only this thread writes it). */
+function recordLength(ms: number): void {
+  if (BigInt(ms) > Atomics.load(heartbeat, HeartbeatSlot.longestStallMs)) Atomics.store(heartbeat, HeartbeatSlot.longestStallMs, BigInt(ms));
 }
 
 function enqueue(task: () => unknown): void {
@@ -98,6 +113,7 @@ async function handleStall(stall: Stall): Promise<void> {
       if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
     });
   } else if (options.action === 'abort') {
+    writeStderr(formatEnding(process.pid, 'SIGABRT', 'abort'));
     process.kill(process.pid, 'SIGABRT');
   } else if (capture.status === 'native') {
     const main = await awaitLatePause(capture, stillStalled);
@@ -172,8 +188,14 @@ function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): 
     try {
       beforeExit(main);
     } finally {
+      // Before the exit: Node's "Waiting for the debugger to disconnect..." comes after it.
+      writeStderr(formatEnding(process.pid, `exit code ${options.exitCode}`, 'exit'));
       main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
     }
   });
-  setTimeout(() => process.kill(process.pid, 'SIGKILL'), EXIT_FALLBACK_MS);
+  setTimeout(() => {
+    const why = `it had not ended ${EXIT_FALLBACK_MS} ms after the dump (main thread in native code, or 'exit' listeners that hang)`;
+    writeStderr(formatEnding(process.pid, 'SIGKILL', 'exit', why));
+    process.kill(process.pid, 'SIGKILL');
+  }, EXIT_FALLBACK_MS);
 }

@@ -77,3 +77,10 @@ test('demo reports a dump directory it cannot use, and fails', (t) => {
   assert.match(stderr, /bastion watchdog: cannot write dump to \S+not-a-dir: it exists and is not a directory\n/);
   assert.match(stderr, /bastion demo: no stall dump was written/);
 });
+
+test('demo with a dump directory under /proc ends with an error instead of hanging', { skip: process.platform !== 'linux' }, () => {
+  const { code, stderr } = bastion('demo', '--dir', '/proc/bastion-demo');
+  assert.equal(code, 1, stderr);
+  assert.match(stderr, /bastion watchdog: cannot write dump to \/proc\/bastion-demo: ENOENT: mkdir fails although \/proc exists/);
+  assert.match(stderr, /bastion demo: no stall dump was written in \/proc\/bastion-demo\n/);
+});

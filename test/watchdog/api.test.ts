@@ -6,13 +6,16 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import * as watchdogModule from 'generator-bastion/watchdog';
 import { fixture, runFixture } from './harness.ts';
-import { fixtureOutput } from './stall-assertions.ts';
+import { assertEnding, fixtureOutput } from './stall-assertions.ts';
 
 interface StartStopReport {
   threadsBefore: number;
   threadsRunning: number;
   threadsStopped: number;
   second: string;
+  noneBefore: boolean;
+  current: boolean;
+  noneAfter: boolean;
   dir: string;
   timeoutMs: number;
   action: string;
@@ -20,8 +23,8 @@ interface StartStopReport {
 }
 
 describe('the public surface', () => {
-  it('exports startWatchdog and nothing else at run time', () => {
-    assert.deepEqual(Object.keys(watchdogModule), ['startWatchdog']);
+  it('exports getWatchdog and startWatchdog and nothing else at run time', () => {
+    assert.deepEqual(Object.keys(watchdogModule).sort(), ['getWatchdog', 'startWatchdog']);
   });
 });
 
@@ -38,7 +41,9 @@ describe('startWatchdog()', { concurrency: true }, () => {
     assert.equal(report.timeoutMs, 500);
     assert.equal(report.action, 'dump');
     assert.match(report.dir, /^\/.+\/relative\/dumps$/);
-    assert.match(report.second, /^a bastion watchdog is already running in this process \(dumps to .*\); stop\(\) it first$/);
+    assert.match(report.second, /^a bastion watchdog is already running in this process \(dumps to .*\); stop\(\) it first, or use getWatchdog\(\)$/);
+    // getWatchdog() reaches the one running, and only while it runs.
+    assert.deepEqual([report.noneBefore, report.current, report.noneAfter], [true, true, true]);
     // The worker is a thread of its own, and stop() takes it away.
     assert.equal(report.threadsRunning, report.threadsBefore + 1);
     assert.equal(report.threadsStopped, report.threadsBefore);
@@ -89,6 +94,7 @@ describe('startWatchdog()', { concurrency: true }, () => {
     assert.equal(dump?.action, 'exit');
     assert.equal(dump.stackStatus, 'captured');
     assert.equal(dump.stack[0]?.functionName, 'blockedByApiFixture');
+    assertEnding(result, { pid: result.pid, action: 'exit', how: /exit code 42/ });
     // Well before the 20 s block would have ended on its own.
     assert.ok(result.elapsedMs < 15_000, String(result.elapsedMs));
   });
@@ -106,6 +112,26 @@ describe('the preload', { concurrency: true }, () => {
     assert.equal(typeof dump.memory?.heapUsed, 'number');
     assert.ok(Array.isArray(dump.activeResources));
     assert.equal(typeof dump.eventLoop?.utilization, 'number');
+  });
+
+  it("is replaced by an app's own startWatchdog(), after getWatchdog() reached it", async () => {
+    const result = await runFixture(fixture('api/replace-preloaded.mjs'), {
+      env: {
+        BASTION_WATCHDOG_TIMEOUT_MS: '500',
+        WATCHDOG_OPTIONS: JSON.stringify({ timeoutMs: 1000, action: 'exit', exitCode: 42 }),
+      },
+    });
+    assert.equal(result.code, 42, result.stderr);
+    const report = fixtureOutput<Record<string, unknown>>(result);
+    assert.deepEqual(report.preloaded, { timeoutMs: 500, action: 'dump' });
+    assert.deepEqual(report.started, { timeoutMs: 1000, action: 'exit' });
+    assert.equal(report.replaced, true);
+    assert.equal(report.current, true);
+    // Only the preload's watchdog is replaced; the app's own is not.
+    assert.match(String(report.second), /^a bastion watchdog is already running in this process .*getWatchdog\(\)$/);
+    // The preload's watchdog (500 ms) no longer judges: one stall, reported by the app's (1000 ms).
+    assert.deepEqual(result.dumps.map((dump) => [dump.thresholdMs, dump.action, dump.stack[0]?.functionName]), [[1000, 'exit', 'blockedAfterReplacing']]);
+    assert.equal(result.stderr.split('\n').filter((line) => line.includes('event loop stalled')).length, 1, result.stderr);
   });
 
   it('does nothing at all with BASTION_WATCHDOG=0', async () => {

@@ -102,6 +102,23 @@ describe('dump files', { concurrency: true }, () => {
     assert.ok(blocks.every((block) => block.dumpPath === undefined), result.stderr);
   });
 
+  // mkdir under /proc says ENOENT although /proc exists; Node's recursive mkdirSync loops on that for ever.
+  it('under /proc, which takes no new directories: one line, and stop() still resolves', { skip: process.platform !== 'linux' }, async () => {
+    const dir = '/proc/bastion-test/dumps';
+    const result = await runFixture(fixture('api/api-stall.mjs'), {
+      preload: false,
+      env: { WATCHDOG_OPTIONS: JSON.stringify({ timeoutMs: 500, dir }), STALL_MS: '2000' },
+      timeoutMs: 30_000,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'stopped\n');
+    const failures = result.stderr.split('\n').filter((line) => line.includes('cannot write dump'));
+    assert.deepEqual(failures, [
+      `bastion watchdog: cannot write dump to ${dir}: ENOENT: mkdir fails although /proc exists (a file system that takes no new directories, such as /proc)`,
+    ]);
+    assert.equal(parseWatchdogReport(result.stderr).stalls.length, 1, result.stderr);
+  });
+
   it('go by default to a private <tmpdir>/bastion-watchdog-<uid>, which is refused when others can write it', async () => {
     const temp = join(scratch, 'tmp');
     mkdirSync(temp);

@@ -12,6 +12,7 @@ import type { TestContext } from 'node:test';
 import { fixture, runFixture, startFixture, waitForDumps } from './harness.ts';
 import type { RunResult } from './harness.ts';
 import {
+  assertEnding,
   assertOneCapturedStall,
   assertStallDump,
   assertStallReported,
@@ -154,6 +155,18 @@ describe('fault matrix', { timeout: TEST_TIMEOUT_MS }, () => {
     assertStallDump(result.dumps[0]!, { pid: result.pid, action: 'exit' });
     assertStackOnReturn(result, file);
     assert.equal(recoveries(result).length, 0, result.stderr);
+    assertEnding(result, { pid: result.pid, action: 'exit', how: /exit code 70/ });
+    assert.ok(result.stderr.indexOf('dump updated: ') < result.stderr.indexOf('bastion watchdog: ending the process'), result.stderr);
+  });
+
+  test("action 'exit' on a FIFO read that never returns: SIGKILL after 2 s, and a line that says so", async (t) => {
+    const fifo = makeFifo(t);
+    const result = await runFixture(fixture('fifo-read.mjs'), { env: exitEnv, args: [fifo, 'read'], timeoutMs: 30_000 });
+
+    assert.equal(result.signal, 'SIGKILL', describeRun(result));
+    assert.equal(result.dumps.length, 1, describeRun(result));
+    assert.equal(result.dumps[0]!.stackStatus, 'native');
+    assertEnding(result, { pid: result.pid, action: 'exit', how: /SIGKILL/, why: /^: it had not ended 2000 ms after the dump \(main thread in native code/ });
   });
 });
 

@@ -12,7 +12,7 @@ import type { StallDump } from 'generator-bastion/watchdog';
 export type { StackFrame, StallDump } from 'generator-bastion/watchdog';
 
 export interface RunOptions {
-  /** Added to the parent's environment (minus BASTION_WATCHDOG_*, NODE_OPTIONS); `undefined` removes one. */
+  /** Added to the parent's environment (minus our variables, NODE_OPTIONS); `undefined` removes one. */
   env?: Record<string, string | undefined>;
   /** Node flags placed before `--import` and the script. */
   nodeArgs?: string[];
@@ -156,7 +156,7 @@ export function runFixture(script: string, options: RunOptions = {}): Promise<Ru
 function childEnv(dir: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('BASTION_WATCHDOG') || name === 'NODE_OPTIONS' || name === 'NODE_TEST_CONTEXT') continue;
+    if (name.startsWith('BASTION_WATCHDOG') || name === 'BASTION_SHUTDOWN_TIMEOUT_MS' || name === 'NODE_OPTIONS' || name === 'NODE_TEST_CONTEXT') continue;
     env[name] = value;
   }
   env.BASTION_WATCHDOG_DIR = dir;

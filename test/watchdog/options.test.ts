@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startWatchdog } from 'generator-bastion/watchdog';
 import type { WatchdogOptions } from 'generator-bastion/watchdog';
+import { resolveEnabled } from '../../src/watchdog/options.ts';
 import { fixture, runFixture } from './harness.ts';
 
 const VARIABLES = [
@@ -113,8 +114,50 @@ describe('environment variables (read by the API as defaults)', () => {
   });
 });
 
+describe('BASTION_WATCHDOG', () => {
+  it('is on when unset, and for 1, true, on, yes in any case', () => {
+    assert.equal(resolveEnabled({}), true);
+    for (const value of ['1', 'true', 'TRUE', 'True', 'on', 'ON', 'yes', 'Yes']) assert.equal(resolveEnabled({ BASTION_WATCHDOG: value }), true, value);
+  });
+
+  it('is off for 0, false, off, no in any case', () => {
+    for (const value of ['0', 'false', 'FALSE', 'off', 'Off', 'no', 'NO']) assert.equal(resolveEnabled({ BASTION_WATCHDOG: value }), false, value);
+  });
+
+  it('rejects anything else with a RangeError naming the value', () => {
+    for (const value of ['', 'disabled', ' 0', 'n', '2', 'false ']) {
+      assert.throws(() => resolveEnabled({ BASTION_WATCHDOG: value }), {
+        name: 'RangeError',
+        message: `BASTION_WATCHDOG must be one of 1, true, on, yes (on) or 0, false, off, no (off), got ${JSON.stringify(value)} (string)`,
+      });
+    }
+  });
+
+  for (const value of ['false', 'OFF', 'no']) {
+    it(`BASTION_WATCHDOG=${value} keeps the preload from starting`, async () => {
+      const result = await runFixture(fixture('api/stalls.mjs'), {
+        env: { BASTION_WATCHDOG: value, BASTION_WATCHDOG_TIMEOUT_MS: '500', STALL_COUNT: '1', STALL_MS: '1500' },
+      });
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, 'stalls done: 1\n');
+      assert.equal(result.stderr, '');
+      assert.deepEqual(result.dumps, []);
+    });
+  }
+
+  it('BASTION_WATCHDOG=Yes starts it', async () => {
+    const result = await runFixture(fixture('api/stalls.mjs'), {
+      env: { BASTION_WATCHDOG: 'Yes', BASTION_WATCHDOG_TIMEOUT_MS: '500', STALL_COUNT: '1', STALL_MS: '1500' },
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.dumps.length, 1, result.stderr);
+  });
+});
+
 describe('the preload with invalid variables', () => {
   const cases: [string, string][] = [
+    ['BASTION_WATCHDOG', 'disabled'],
+    ['BASTION_WATCHDOG', ''],
     ['BASTION_WATCHDOG_TIMEOUT_MS', '-5'],
     ['BASTION_WATCHDOG_TIMEOUT_MS', '30s'],
     ['BASTION_WATCHDOG_TIMEOUT_MS', ''],

@@ -1,6 +1,7 @@
 // The watchdog's public types, as a user's code sees them. Not a test file: `npm run typecheck`
 // checks it, and fails if a type loosens (an @ts-expect-error line then has no error to expect).
-import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions } from 'generator-bastion/watchdog';
+import { getWatchdog } from 'generator-bastion/watchdog';
+import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions, WatchdogStats } from 'generator-bastion/watchdog';
 
 export const everyOption: WatchdogOptions = {
   timeoutMs: 500,
@@ -21,4 +22,17 @@ export const badTimeout: WatchdogOptions = { timeoutMs: '30s' };
 export function summary(watchdog: Watchdog, dump: StallDump): string {
   const where = dump.stack[0]?.functionName ?? dump.native?.blockedPath ?? dump.stackStatus;
   return `${watchdog.dir} ${watchdog.timeoutMs} ${watchdog.action}: ${where} ${dump.stackOnReturn?.delayMs ?? ''}`;
+}
+
+export function reach(): Watchdog | undefined {
+  // @ts-expect-error -- there may be no watchdog running
+  const surely: Watchdog = getWatchdog();
+  return surely;
+}
+
+// The figures a generated service publishes on /metrics: these names are its contract.
+export function metrics(watchdog: Watchdog): number[] {
+  const stats: WatchdogStats = watchdog.stats();
+  const { min, max, mean, p50, p90, p99 } = stats.eventLoopDelayMs;
+  return [stats.stalls, stats.longestStallMs, Number(stats.stalled), min, max, mean, p50, p90, p99, stats.eventLoopUtilization];
 }

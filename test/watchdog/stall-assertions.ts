@@ -93,7 +93,28 @@ export function assertOneCapturedStall(
     action === 'dump' ? [pid] : [],
     result.stderr,
   );
+  if (action !== 'dump') assertEnding(result, { pid, action, how: action === 'exit' ? /exit code \d+/ : /SIGABRT/ });
   return dump;
+}
+
+/**
+ * The line the watchdog prints as it ends the process: after the stall block, and before Node's
+ * own "Waiting for the debugger to disconnect..." (which the still-attached session causes).
+ */
+export function assertEnding(result: RunResult, expected: { pid: number; action: 'exit' | 'abort'; how: RegExp; why?: RegExp }): void {
+  const lines = result.stderr.split('\n');
+  const prefix = `bastion watchdog: ending the process (pid ${expected.pid}) with `;
+  const endings = lines.flatMap((line, index) => (line.startsWith(prefix) ? [{ line, index }] : []));
+  assert.equal(endings.length, 1, result.stderr);
+  const { line, index } = endings[0]!;
+  const [how = '', why] = line.slice(prefix.length).split(` (action ${expected.action})`);
+  assert.match(how, new RegExp(`^(?:${expected.how.source})$`), line);
+  if (expected.why === undefined) assert.equal(why, '', line);
+  else assert.match(why ?? '', expected.why, line);
+  const stalled = lines.findIndex((text) => text.startsWith('bastion watchdog: event loop stalled for '));
+  assert.ok(stalled >= 0 && stalled < index, `the ending line comes before the stall block:\n${result.stderr}`);
+  const waiting = lines.indexOf('Waiting for the debugger to disconnect...');
+  assert.ok(waiting === -1 || waiting > index, `Node's debugger line comes first:\n${result.stderr}`);
 }
 
 /** The recovery lines on stderr. */

@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 import bastion from './dist/eslint-plugin/index.js';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'bench/results/', 'test/fixtures/', '**/node_modules/'] },
+  { ignores: ['dist/', 'coverage/', 'bench/results/', 'test/fixtures/', '**/node_modules/', 'templates/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   bastion.configs.recommended,

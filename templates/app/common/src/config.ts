@@ -89,6 +89,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 }
 
+/** The configuration, or exit 1 after one line on stderr: a bad environment is an operator's mistake, not a crash. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
 function describe({ instancePath, message, params }: SchemaError, env: NodeJS.ProcessEnv): string {
   const variable = instancePath.slice(1);
   const rule = params.allowedValues ? `must be one of ${params.allowedValues.join(', ')}` : message;

@@ -20,5 +20,7 @@ export function createLogger(level: Config['LOG_LEVEL'], destination?: Destinati
     // "level":"error" rather than "level":50: log platforms and people read the label.
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Synchronous writes to stdout: shutdown ends with process.exit(), which would drop or reorder
+  // the last lines still queued by an asynchronous destination ("shutdown complete" among them).
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }

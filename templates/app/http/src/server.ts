@@ -1,14 +1,13 @@
 // Entry point: reads the configuration, builds the app, listens, and wires graceful shutdown.
 // `npm start` runs it with the watchdog already loaded (--import ./vendor/watchdog/register.js).
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
-import type { Config } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { closeHttpServer } from './http-server.ts';
 import { createLogger } from './logger.ts';
 import { createMetricsRegistry } from './plugins/metrics.ts';
 import { installShutdown } from './shutdown.ts';
 
-const config = readConfigOrExit();
+const config = loadConfigOrExit();
 const logger = createLogger(config.LOG_LEVEL);
 const readiness = { draining: false };
 const app = await buildApp({ config, logger, readiness, registry: createMetricsRegistry() });
@@ -24,13 +23,3 @@ installShutdown({
 
 await app.listen({ port: config.PORT, host: config.HOST });
 
-// A bad environment is an operator's mistake, not a crash: one line, no stack.
-function readConfigOrExit(): Config {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}

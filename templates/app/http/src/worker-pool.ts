@@ -4,9 +4,13 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Piscina } from 'piscina';
 
+// Tasks waiting for a thread. Past it, refusing at once beats a 503 at the task's deadline; the
+// deadline bounds the wait of the tasks within it.
+const MAX_QUEUED_TASKS = 1_000;
+
 /**
  * A pool running the default export of `src/workers/<name>.ts` (`dist/workers/<name>.js` once
- * built). `threads` 0 means one per CPU; the queue holds at most threads² tasks.
+ * built). `threads` 0 means one per CPU.
  */
 export function createWorkerPool<Task, Result>(name: string, threads: number): Piscina<Task, Result> {
   const extension = path.extname(import.meta.filename); // .ts under tests and `npm run dev`, .js in dist/
@@ -15,6 +19,6 @@ export function createWorkerPool<Task, Result>(name: string, threads: number): P
     filename: new URL(`./workers/${name}${extension}`, import.meta.url).href,
     minThreads: count,
     maxThreads: count,
-    maxQueue: 'auto',
+    maxQueue: MAX_QUEUED_TASKS,
   });
 }

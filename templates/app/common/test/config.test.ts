@@ -40,3 +40,10 @@ test('the server does not start with a bad PORT, and says why in one line withou
   assert.equal(server.stderr(), 'invalid configuration: PORT must be <= 65535, got "99999"\n');
   assert.deepEqual(server.logs, []);
 });
+<% if (kind === 'http') { -%>
+
+test('TRUST_PROXY takes addresses, CIDRs and proxy-addr names, never "true"', () => {
+  assert.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, ::1,uniquelocal' }).TRUST_PROXY, '10.0.0.0/8, ::1,uniquelocal');
+  assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /^ConfigError: invalid configuration: TRUST_PROXY must match pattern .*, got "true"$/);
+});
+<% } -%>

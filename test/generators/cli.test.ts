@@ -86,13 +86,15 @@ describe('bastion new', () => {
   test('a file the user edited is kept, and said so; --force overwrites it', async () => {
     const dir = freshDir();
     assert.equal((await bastion(dir, ['new', 'svc', ...NEW])).code, 0);
-    const config = join(dir, 'svc', 'eslint.config.js');
+    const config = join(dir, 'svc', 'package.json');
     const generated = readFileSync(config, 'utf8');
-    writeFileSync(config, `${generated}// my rule\n`);
+    const edited = generated.replace('"dependencies": {', '"dependencies": {\n    "left-pad": "^1.3.0",');
+    assert.notEqual(edited, generated);
+    writeFileSync(config, edited);
     const kept = await bastion(dir, ['new', 'svc', '--yes', '--skip-install']);
     assert.equal(kept.code, 0, kept.stderr);
-    assert.match(kept.stderr, /bastion: kept your changes to svc\/eslint\.config\.js \(pass --force to overwrite them\)/);
-    assert.equal(readFileSync(config, 'utf8'), `${generated}// my rule\n`);
+    assert.match(kept.stderr, /bastion: kept your changes to svc\/package\.json \(pass --force to overwrite them\)/);
+    assert.equal(readFileSync(config, 'utf8'), edited);
     const forced = await bastion(dir, ['new', 'svc', '--yes', '--skip-install', '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(readFileSync(config, 'utf8'), generated);

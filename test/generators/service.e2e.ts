@@ -1,0 +1,239 @@
+// End to end, as a new user: this package packed and installed from its tarball, `bastion new`
+// run through npx, the service installed from the registry, built, linted, type-checked and
+// tested with its own scripts, then booted and probed over HTTP: health, checksum, metrics, a stall
+// dump from the watchdog, and SIGTERM in the middle of an autocannon load.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { listFiles, readJson } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const INSTALL_MS = 10 * 60_000;
+const scratch = mkdtempSync(join(tmpdir(), 'bastion-e2e-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** Runs a command to completion; fails the test with its output when it does not exit 0. */
+function run(cwd: string, command: string, args: string[], timeout = INSTALL_MS, env: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, CI: '1', ...env } });
+  const output = `${result.stdout}\n${result.stderr}`;
+  assert.equal(result.status, 0, `\`${command} ${args.join(' ')}\` in ${cwd} ended with ${result.status ?? result.signal}:\n${output.slice(-4000)}`);
+  return output;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Service {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * The service's start script, run as a supervisor runs it: the command itself, on the service's
+ * own Node (npm would not pass a SIGTERM on to it). Resolves once /health/live answers.
+ */
+async function start(cwd: string, env: NodeJS.ProcessEnv): Promise<Service> {
+  const port = await freePort();
+  const [program, ...args] = String((readJson(join(cwd, 'package.json'))['scripts'] as Record<string, string>)['start']).split(' ');
+  assert.equal(program, 'node');
+  const child = spawn(join(cwd, 'node_modules/.bin/node'), args, { cwd, env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/health/live`, { signal: AbortSignal.timeout(5_000) })).ok) break;
+    } catch {
+      // Not listening yet.
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      assert.fail(`the service did not start (pid ${child.pid}, exit ${child.exitCode}, ${url}):\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { child, url, output: () => output, exited };
+}
+
+function post(url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) {
+  return fetch(url, { method: 'POST', body, headers });
+}
+
+let tarball = '';
+let consumer = '';
+
+before(() => {
+  run(ROOT, 'npm', ['pack', '--pack-destination', scratch], 120_000);
+  tarball = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz')) ?? '');
+  consumer = join(scratch, 'consumer');
+  mkdirSync(consumer);
+  writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true }\n');
+  run(consumer, 'npm', ['install', '--no-audit', '--no-fund', tarball]);
+});
+
+test('yo finds the generators in the installed package', async () => {
+  // yo's own lookup, on the package as npm installed it (yo itself refuses to run as root).
+  const { createEnv } = await import('yeoman-environment');
+  const found = await createEnv().lookup({ packagePaths: [join(consumer, 'node_modules', 'generator-bastion')] });
+  assert.deepEqual(found.map((meta) => meta.namespace).sort(), ['bastion:app', 'bastion:lint', 'bastion:watchdog']);
+  assert.ok(found.every((meta) => meta.resolved.includes('/dist/generators/')), 'only the compiled generators');
+});
+
+for (const kind of ['http', 'worker'] as const) {
+  describe(`a new ${kind} service`, { timeout: 2 * INSTALL_MS }, () => {
+    let service = '';
+    before(() => {
+      run(consumer, 'npx', ['--no-install', 'bastion', 'new', `svc-${kind}`, '--yes', '--kind', kind, '--bastion-spec', `file:${tarball}`]);
+      service = join(consumer, `svc-${kind}`);
+    });
+
+    test('installs, builds, lints with zero problems, type-checks and passes its own tests', () => {
+      assert.ok(listFiles(service).includes('node_modules/.package-lock.json'), 'the generator ran npm install');
+      run(service, 'npm', ['run', 'build'], 120_000);
+      run(service, 'npm', ['run', 'lint'], 120_000);
+      run(service, 'npm', ['run', 'typecheck'], 120_000);
+      run(service, 'npm', ['test'], 300_000);
+    });
+
+    test('serves the health probes and Prometheus metrics', async () => {
+      const app = await start(service, {});
+      try {
+        assert.equal((await fetch(`${app.url}/health/live`)).status, 200);
+        assert.equal((await fetch(`${app.url}/health/ready`)).status, 200);
+        const metrics = await fetch(`${app.url}/metrics`);
+        assert.equal(metrics.status, 200);
+        assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain/);
+        assert.match(await metrics.text(), /^# TYPE process_cpu_user_seconds_total counter$/m);
+      } finally {
+        app.child.kill('SIGTERM');
+        assert.deepEqual(await app.exited, { code: 0, signal: null }, app.output());
+      }
+    });
+
+    test('the watchdog dumps a stall of the running service', async () => {
+      const dumps = join(scratch, `dumps-${kind}`);
+      const stall = join(scratch, 'stall-once.mjs');
+      // Blocks the main thread for 1.5 s once the service is up, as a stuck handler would.
+      writeFileSync(stall, 'setTimeout(function stallOnce() { const end = Date.now() + 1500; while (Date.now() < end); }, 2000).unref();\n');
+      const app = await start(service, {
+        BASTION_WATCHDOG_TIMEOUT_MS: '500',
+        BASTION_WATCHDOG_DIR: dumps,
+        NODE_OPTIONS: `--import ${stall}`,
+      });
+      try {
+        const deadline = Date.now() + 30_000;
+        let found: string | undefined;
+        while (found === undefined && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          found = listDumps(dumps).find((name) => /^stall-.*\.json$/.test(name));
+        }
+        assert.ok(found, `no stall dump in ${dumps}:\n${app.output()}`);
+        const dump = JSON.parse(readFileSync(join(dumps, found), 'utf8')) as { kind: string; stack: { functionName: string }[] };
+        assert.equal(dump.kind, 'stall');
+        assert.ok(dump.stack.some((frame) => frame.functionName === 'stallOnce'), JSON.stringify(dump.stack));
+      } finally {
+        app.child.kill('SIGTERM');
+        await app.exited;
+      }
+    });
+  });
+}
+
+function listDumps(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+describe('the http service over HTTP', { timeout: 2 * INSTALL_MS }, () => {
+  let app: Service;
+  before(async () => {
+    // One client sends all the load: without this, the per-IP rate limit answers 429.
+    app = await start(join(consumer, 'svc-http'), { RATE_LIMIT_MAX: '0' });
+  });
+  after(() => app.child.kill('SIGKILL'));
+
+  test('POST /api/checksum answers the SHA-256 of the UTF-8 data', async () => {
+    for (const data of ['', 'hello', 'héllo wörld ✓', 'x'.repeat(100_000)]) {
+      const response = await post(`${app.url}/api/checksum`, JSON.stringify({ data }));
+      assert.equal(response.status, 200);
+      assert.deepEqual(await response.json(), { sha256: createHash('sha256').update(data, 'utf8').digest('hex') });
+    }
+  });
+
+  const bad: [string, string, Record<string, string> | undefined, number][] = [
+    ['malformed JSON', '{"data": "unterminated', undefined, 400],
+    ['a number as data', '{"data": 42}', undefined, 400],
+    ['no data', '{}', undefined, 400],
+    ['an array', '["data"]', undefined, 400],
+    ['a body over 1 MiB', JSON.stringify({ data: 'x'.repeat(1024 * 1024 + 1) }), undefined, 413],
+  ];
+  for (const [label, body, headers, status] of bad) {
+    test(`POST /api/checksum with ${label}: ${status}, and no stack trace`, async () => {
+      const response = await post(`${app.url}/api/checksum`, body, headers);
+      assert.equal(response.status, status);
+      const text = await response.text();
+      assert.doesNotMatch(text, /\bat \S+ \(|"stack"|\.ts:\d+/);
+    });
+  }
+
+  test('an unknown route: 404 JSON', async () => {
+    const response = await fetch(`${app.url}/no/such/route`);
+    assert.equal(response.status, 404);
+    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+  });
+
+  test('SIGTERM under load: ready turns 503, every request is answered, exit 0', async () => {
+    const results: number[] = [];
+    const failures: string[] = [];
+    let finished: (value?: unknown) => void = () => {};
+    const done = new Promise((resolve) => (finished = resolve));
+    const load = autocannon({
+      url: `${app.url}/api/checksum`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: 'under load' }),
+      // Within what the pool takes without shedding load (2 threads on 2 cores, threads² queued).
+      connections: 4,
+      duration: 4,
+    }, finished);
+    load.on('response', (_client, status) => results.push(status));
+    // Refused connections after the listener closed were never accepted; anything else failed.
+    load.on('reqError', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNREFUSED') failures.push(error.code ?? error.message);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    app.child.kill('SIGTERM');
+    const ready = (await fetch(`${app.url}/health/ready`)).status;
+    const exit = await app.exited;
+    load.stop();
+    await done;
+    assert.deepEqual(exit, { code: 0, signal: null }, app.output());
+    assert.ok(results.length > 0, 'the load reached the service');
+    assert.deepEqual(failures, []);
+    assert.deepEqual([...new Set(results)], [200], 'every answered request succeeded');
+    assert.equal(ready, 503, 'ready answers 503 once draining has begun');
+  });
+});

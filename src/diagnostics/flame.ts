@@ -6,8 +6,8 @@ import type { CallNode, CallTree } from './profile.js';
 
 const WIDTH = 1200;
 const ROW = 18;
-// Narrower boxes are invisible and would only bloat the page.
-const MIN_BOX = 0.5;
+// Narrower boxes (an eighth of a percent) are barely visible and would only bloat the page.
+const MIN_BOX = 1.5;
 const CHAR_WIDTH = 6.6;
 
 export interface FlameOptions {

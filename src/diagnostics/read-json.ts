@@ -1,6 +1,6 @@
 // Reads a JSON document from a file the user named, turning every way it can be wrong into one
 // InputError whose message names the file and the problem, on one line.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ShapeError } from './shape.js';
 import type { Check } from './shape.js';
 
@@ -31,7 +31,8 @@ export function fileError(file: string, problem: string): InputError {
 export function readText(file: string, what: string, maxBytes: number): string {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Non-blocking, or opening a FIFO would wait for a writer; regular files read the same.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw fileError(file, `cannot read the ${what}: ${MESSAGES[code] ?? code}`);

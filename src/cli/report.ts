@@ -7,7 +7,7 @@ import { loadReport } from '../diagnostics/load.js';
 import { InputError, oneLine } from '../diagnostics/read-json.js';
 import { colourFor, renderText } from '../diagnostics/terminal.js';
 
-export const REPORT_USAGE = `Usage: bastion report <dump.json> [--html <file>] [--profile <file.cpuprofile>]
+export const REPORT_USAGE = `Usage: bastion report <dump.json> [--html <file>] [--profile <file.cpuprofile> | --no-profile]
 
 Shows a stall dump written by the watchdog: the culprit (the first frame of the app's own code,
 not Node's internals or node_modules) with the source lines around it, the whole stack, what the
@@ -17,6 +17,7 @@ Options:
   --html <file>       write it as one self-contained HTML page instead, with a flame chart of the
                       stall's CPU profile when there is one
   --profile <file>    the stall's CPU profile (.cpuprofile); by default, the one the dump names
+  --no-profile        leave out the profile the dump names (when it is gone or broken)
   -h, --help          show this help
 
 Exit codes: 0 shown or written; 1 a dump or profile that cannot be read (one line on stderr naming
@@ -28,14 +29,19 @@ export function runReport(argv: string[]): number {
     args: argv,
     strict: true,
     allowPositionals: true,
-    options: { html: { type: 'string' }, profile: { type: 'string' } },
+    // A plain flag rather than parseArgs' allowNegative, which Node 20 does not have.
+    options: { html: { type: 'string' }, profile: { type: 'string' }, 'no-profile': { type: 'boolean' } },
   });
+  if (values.profile !== undefined && values['no-profile']) {
+    process.stderr.write('bastion report: --profile and --no-profile exclude each other\n');
+    return 1;
+  }
   if (positionals.length !== 1) {
     process.stderr.write(`bastion report: ${positionals.length === 0 ? 'needs a dump file' : 'takes one dump file'}\n\n${REPORT_USAGE}`);
     return 1;
   }
   try {
-    const report = loadReport(positionals[0]!, values.profile);
+    const report = loadReport(positionals[0]!, values['no-profile'] ? false : values.profile);
     if (values.html === undefined) {
       process.stdout.write(renderText(report, colourFor(process.stdout, process.env)));
       return 0;

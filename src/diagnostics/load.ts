@@ -21,13 +21,17 @@ export interface Report {
   profile?: { file: string; tree: CallTree };
 }
 
-/** Throws an InputError naming the file when the dump or the profile cannot be used. */
-export function loadReport(file: string, profileFile?: string): Report {
+/**
+ * `profileFile`: a path, `undefined` for the one the dump names, `false` for none. Throws an
+ * InputError naming the file when the dump or the profile cannot be used.
+ */
+export function loadReport(file: string, profileFile?: string | false): Report {
   const dump = readJson(file, 'stall dump', MAX_DUMP_BYTES, checkDump);
   const report: Report = { file, dump };
   const culprit = findCulprit(dump);
   if (culprit) report.culprit = { ...culprit, source: sourceLines(culprit.frame) };
-  const profilePath = profileFile ?? (dump.profile === undefined ? undefined : profileBeside(file, dump.profile));
+  const named = dump.profile === undefined ? undefined : profileBeside(file, dump.profile);
+  const profilePath = profileFile === false ? undefined : (profileFile ?? named);
   if (profilePath !== undefined) {
     report.profile = { file: profilePath, tree: readJson(profilePath, 'CPU profile', MAX_PROFILE_BYTES, checkCallTree) };
   }

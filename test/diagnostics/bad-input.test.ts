@@ -123,6 +123,10 @@ describe('a profile that cannot be used', () => {
     const dir = mkdtempSync(join(scratch, 'lost-'));
     const file = writeInput(dir, 'stall.json', { ...stall.dump, profile: 'stall.cpuprofile' });
     assertRejected([file], join(dir, 'stall.cpuprofile'), /cannot read the CPU profile: no such file$/);
+    const { code, stdout } = bastion(['report', file, '--no-profile']);
+    assert.equal(code, 0, '--no-profile shows the dump without it');
+    assert.match(stdout, /^Culprit {2}spinForAWhile /m);
+    assert.doesNotMatch(stdout, /CPU profile/);
   });
 
   test('given with --profile but missing, empty, a directory, or truncated', () => {
@@ -159,7 +163,7 @@ describe('usage', () => {
   test('bastion report --help documents the command, and the main usage lists it', () => {
     const help = bastion(['report', '--help']);
     assert.equal(help.code, 0);
-    assert.match(help.stdout, /^Usage: bastion report <dump\.json> \[--html <file>\] \[--profile <file\.cpuprofile>\]\n/);
+    assert.match(help.stdout, /^Usage: bastion report <dump\.json> \[--html <file>\] \[--profile <file\.cpuprofile> \| --no-profile\]\n/);
     assert.match(help.stdout, /culprit/);
     assert.match(bastion(['--help']).stdout, /^ {2}report <dump> +show a stall dump/m);
   });
@@ -170,6 +174,7 @@ describe('usage', () => {
       [['report', 'a.json', 'b.json'], /^bastion report: takes one dump file\n/],
       [['report', 'a.json', '--html'], /^bastion: Option '--html <value>' argument missing\n/],
       [['report', 'a.json', '--pdf', 'x'], /^bastion: Unknown option '--pdf'/],
+      [['report', 'a.json', '--profile', 'p.cpuprofile', '--no-profile'], /^bastion report: --profile and --no-profile exclude each other\n$/],
     ] as const) {
       const { code, stderr } = bastion([...args]);
       assert.equal(code, 1, args.join(' '));

@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { renderHtml } from '../diagnostics/html.js';
 import { loadReport } from '../diagnostics/load.js';
-import { InputError, oneLine } from '../diagnostics/read-json.js';
+import { oneLine } from '../diagnostics/escape.js';
+import { InputError } from '../diagnostics/read-json.js';
 import { colourFor, renderText } from '../diagnostics/terminal.js';
 
 export const REPORT_USAGE = `Usage: bastion report <dump.json> [--html <file>] [--profile <file.cpuprofile> | --no-profile]

@@ -9,6 +9,8 @@ const ROW = 18;
 // Narrower boxes (an eighth of a percent) are barely visible and would only bloat the page.
 const MIN_BOX = 1.5;
 const CHAR_WIDTH = 6.6;
+// Runaway recursion makes call trees thousands of frames deep: past this, rows say nothing more.
+const MAX_DEPTH = 300;
 
 export interface FlameOptions {
   /** Boxes of this function (same name and URL) are outlined: the dump's culprit. */
@@ -36,11 +38,16 @@ export function renderFlameChart(tree: CallTree, options: FlameOptions = {}): st
   const scale = WIDTH / total;
   const boxes: string[] = [];
   let depthMax = 0;
+  let cut = false;
   const pending: { node: CallNode; x: number; depth: number }[] = [{ node: tree.root, x: 0, depth: 0 }];
   while (pending.length > 0) {
     const { node, x, depth } = pending.pop()!;
     const width = node.totalMs * scale;
     if (width < MIN_BOX) continue;
+    if (depth > MAX_DEPTH) {
+      cut = true;
+      continue;
+    }
     depthMax = Math.max(depthMax, depth);
     boxes.push(box(node, x, depth, width, total, options));
     let childX = x;
@@ -53,7 +60,8 @@ export function renderFlameChart(tree: CallTree, options: FlameOptions = {}): st
   return (
     `<svg class="flame" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="flame chart">` +
     boxes.join('') +
-    '</svg>'
+    '</svg>' +
+    (cut ? `<p class="note">Calls deeper than ${MAX_DEPTH} frames are not drawn.</p>` : '')
   );
 }
 

@@ -1,17 +1,12 @@
 // Reads a JSON document from a file the user named, turning every way it can be wrong into one
 // InputError whose message names the file and the problem, on one line.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { oneLine } from './escape.js';
 import { ShapeError } from './shape.js';
 import type { Check } from './shape.js';
 
 export class InputError extends Error {
   override name = 'InputError';
-}
-
-/** Control characters (a newline in a file name, an escape sequence in a dump) shown as escapes. */
-export function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const MESSAGES: Record<string, string> = {

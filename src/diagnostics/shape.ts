@@ -11,9 +11,9 @@ export class ShapeError extends Error {
   override name = 'ShapeError';
 }
 
-/** A short description of a value for an error message: its type, never its (hostile) content. */
+/** A value for an error message: numbers and booleans as they are, others by type, never a (hostile) string. */
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

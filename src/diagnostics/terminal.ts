@@ -1,13 +1,13 @@
 // The report as text for a terminal: culprit first, with its source, then the stacks, the facts
 // and the profile's hottest functions. Everything from the dump goes through `oneLine`, so an app's
 // strings cannot move the cursor or recolour the terminal.
+import { oneLine } from './escape.js';
 import { factSections } from './facts.js';
 import { formatFrame, isAppFrame } from './frames.js';
 import type { SourceLine } from './frames.js';
 import type { Report } from './load.js';
 import { hottestFunctions } from './profile.js';
 import type { CallNode } from './profile.js';
-import { oneLine } from './read-json.js';
 import type { StackFrame } from '../watchdog/schema.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'yellow' | 'cyan';

@@ -99,9 +99,9 @@ describe('a dump that cannot be used', () => {
     ['a line that is a string', (dump) => ((dump['stack'] as Record<string, unknown>[])[0]!['line'] = '13'), /stack\[0\]\.line must be an integer, not a string$/],
     ['a frame that is not an object', (dump) => ((dump['stack'] as unknown[])[1] = 'at x'), /stack\[1\] must be an object, not a string$/],
     ['an unknown stack status', (dump) => (dump['stackStatus'] = 'paused'), /stackStatus must be "captured" or "native" or "unavailable", not a string$/],
-    ['a newer schema', (dump) => (dump['schemaVersion'] = 2), /schemaVersion must be 1, not a number$/],
+    ['a newer schema', (dump) => (dump['schemaVersion'] = 2), /schemaVersion must be 1, not 2$/],
     ['a profile named by path', (dump) => (dump['profile'] = '../../etc/passwd'), /profile must be a file name in the dump's directory$/],
-    ['a profile that is not a string', (dump) => (dump['profile'] = 7), /profile must be a string, not a number$/],
+    ['a profile that is not a string', (dump) => (dump['profile'] = 7), /profile must be a string, not 7$/],
   ];
   for (const [what, change, problem] of changes) {
     test(`a dump with ${what}`, () => {

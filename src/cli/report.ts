@@ -1,6 +1,7 @@
 // `bastion report <dump.json>`: shows a stall dump on the terminal, culprit first, or writes it as
 // one HTML page with a flame chart of the stall's CPU profile.
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderHtml } from '../diagnostics/html.js';
 import { loadReport } from '../diagnostics/load.js';
@@ -46,6 +47,10 @@ export function runReport(argv: string[]): number {
     if (values.html === undefined) {
       process.stdout.write(renderText(report, colourFor(process.stdout, process.env)));
       return 0;
+    }
+    // A slip of the keyboard must not replace the evidence with the page.
+    if ([report.file, report.profile?.file].some((input) => input !== undefined && resolve(input) === resolve(values.html!))) {
+      throw new InputError(oneLine(`${values.html}: is an input of this report; choose another file for the page`));
     }
     writePage(values.html, renderHtml(report));
     process.stdout.write(`bastion report: wrote ${values.html}\n`);

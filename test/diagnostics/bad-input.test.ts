@@ -182,6 +182,16 @@ describe('usage', () => {
     }
   });
 
+  test('the page never overwrites the dump or the profile', () => {
+    for (const input of [stall.dumpPath, stall.profilePath]) {
+      const before = readFileSync(input, 'utf8');
+      const { code, stderr } = bastion(['report', stall.dumpPath, '--html', input]);
+      assert.equal(code, 1);
+      assert.equal(stderr, `bastion report: ${input}: is an input of this report; choose another file for the page\n`);
+      assert.equal(readFileSync(input, 'utf8'), before);
+    }
+  });
+
   test('a page that cannot be written is one line naming it', () => {
     const page = join(scratch, 'no-such-dir', 'page.html');
     const { code, stderr } = bastion(['report', stall.dumpPath, '--html', page]);

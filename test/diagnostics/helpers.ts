@@ -33,7 +33,7 @@ export interface RealStall {
 }
 
 /**
- * Runs finite-loop.mjs (a 1.5 s busy loop, 500 ms threshold) under the watchdog and `--cpu-prof`,
+ * Runs finite-loop.mjs (a 2 s busy loop, 500 ms threshold) under the watchdog and `--cpu-prof`,
  * then puts the profile next to the dump and names it in the dump's `profile` field, as the
  * watchdog's own stall profile does.
  */
@@ -43,7 +43,7 @@ export async function makeRealStall(): Promise<RealStall> {
     env: { BASTION_WATCHDOG_TIMEOUT_MS: '500' },
     // Written into the run's working directory, which the harness removes afterwards.
     nodeArgs: ['--cpu-prof', '--cpu-prof-name=stall.cpuprofile'],
-    args: ['1500'],
+    args: ['2000'],
   });
   if (result.code !== 0 || result.dumps.length !== 1) throw new Error(`the fixture did not leave one dump:\n${result.stderr}`);
   const dumpName = readdirSync(result.dir).find((name) => name.endsWith('.json'))!;

@@ -136,3 +136,17 @@ test('a main thread blocked in native code: the native facts, and the culprit fr
   assert.match(stdout, /^Main thread in native code\n {2}thread +\d+\n {2}system call +read$/m);
   assert.ok(stdout.includes(fifo), 'the FIFO among the open descriptors');
 });
+
+test('a TypeScript app: the culprit and its source lines come from the .ts, the compiled position below', (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bastion-report-demo-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // `bastion demo` runs dist/cli/demo-app.js, compiled with a source map, under the watchdog.
+  assert.equal(bastion(['demo', '--dir', dir]).code, 0);
+  const dumpPath = join(dir, readdirSync(dir).find((name) => name.endsWith('.json'))!);
+  const { code, stdout } = bastion(['report', dumpPath]);
+  assert.equal(code, 0);
+  const source = new URL('../../src/cli/demo-app.ts', import.meta.url).pathname;
+  const site = markedLine(source, 'while (Date.now() < until)');
+  assert.match(stdout, new RegExp(`^Culprit {2}checksumInvoices \\(file://${source}:${site.line}:\\d+\\)\\n {9}compiled: file://\\S+/dist/cli/demo-app\\.js:\\d+:\\d+\\n`, 'm'));
+  assert.ok(stdout.includes(`  > ${site.line} | ${site.text}\n`), stdout);
+});

@@ -37,8 +37,8 @@ export interface CallTree {
 }
 
 /** Checks a parsed `.cpuprofile` and builds its call tree; a ShapeError says what is wrong. */
-export const checkCallTree: Check<CallTree> = (value, path) => {
-  const profile = checkProfile(value, path);
+export const checkCallTree: Check<CallTree> = (value) => {
+  const profile = checkProfile(value);
   if (profile.samples.length !== profile.timeDeltas.length) {
     throw new ShapeError(`samples has ${profile.samples.length} entries but timeDeltas has ${profile.timeDeltas.length}`);
   }
@@ -71,13 +71,14 @@ export const checkCallTree: Check<CallTree> = (value, path) => {
 
 /** A sample lasts until the next one (the last until endTime): timestamps are in µs. */
 function addSampleTimes(profile: ReturnType<typeof checkProfile>, byId: Map<number, CallNode>): void {
-  let time = profile.startTime;
-  const times = profile.timeDeltas.map((delta) => (time += delta));
-  for (const [index, id] of profile.samples.entries()) {
-    const node = byId.get(id);
-    if (node === undefined) throw new ShapeError(`samples[${index}] names node ${id}, which is not in nodes`);
-    const next = times[index + 1] ?? profile.endTime;
-    node.selfMs += Math.max(0, next - times[index]!) / 1000;
+  const { samples, timeDeltas, endTime } = profile;
+  let time = profile.startTime + (timeDeltas[0] ?? 0);
+  for (let index = 0; index < samples.length; index++) {
+    const node = byId.get(samples[index]!);
+    if (node === undefined) throw new ShapeError(`samples[${index}] names node ${samples[index]}, which is not in nodes`);
+    const next = index + 1 < samples.length ? time + timeDeltas[index + 1]! : endTime;
+    node.selfMs += Math.max(0, next - time) / 1000;
+    time = next;
   }
 }
 

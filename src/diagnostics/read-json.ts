@@ -66,7 +66,7 @@ export function readJson<T>(file: string, what: string, maxBytes: number, check:
     throw fileError(file, `is not valid JSON (truncated or corrupt?): ${reason}`);
   }
   try {
-    return check(value, '');
+    return check(value);
   } catch (error) {
     if (error instanceof ShapeError) throw fileError(file, `is not a ${what}: ${error.message}`);
     throw error;

@@ -26,7 +26,7 @@ const profile = {
 };
 
 test('samples last until the next one, and totals include the callees', () => {
-  const tree = checkCallTree(profile, '');
+  const tree = checkCallTree(profile);
   assert.equal(tree.durationMs, 10);
   assert.equal(tree.sampleCount, 5);
   const [main, spinAtRoot] = tree.root.children;
@@ -37,12 +37,12 @@ test('samples last until the next one, and totals include the callees', () => {
 });
 
 test('the hottest functions merge their call sites', () => {
-  const hottest = hottestFunctions(checkCallTree(profile, ''), 2);
+  const hottest = hottestFunctions(checkCallTree(profile), 2);
   assert.deepEqual(hottest.map(({ node, selfMs }) => [node.functionName, selfMs]), [['spin', 7], ['main', 2]]);
 });
 
 test('the flame chart outlines the culprit and colours dependencies apart', () => {
-  const svg = renderFlameChart(checkCallTree(profile, ''), { highlight: { functionName: 'spin', url: 'file:///app/main.js' } });
+  const svg = renderFlameChart(checkCallTree(profile), { highlight: { functionName: 'spin', url: 'file:///app/main.js' } });
   assert.equal(svg.match(/<g class="culprit">/g)?.length, 2, 'both call sites of spin');
   assert.match(svg, /<title>parse file:\/\/\/app\/node_modules\/lib\/index\.js:1:1\n1\.0 ms \(10\.0 %\), self 1\.0 ms<\/title><rect [^>]*fill="#d9c36c"/);
 });
@@ -54,7 +54,7 @@ test('runaway recursion is drawn 300 frames deep, and says so', () => {
     callFrame: frame(`f${index}`),
     ...(index + 1 < depth ? { children: [index + 2] } : {}),
   }));
-  const tree = checkCallTree({ nodes, startTime: 0, endTime: 1000, samples: [depth], timeDeltas: [0] }, '');
+  const tree = checkCallTree({ nodes, startTime: 0, endTime: 1000, samples: [depth], timeDeltas: [0] });
   const svg = renderFlameChart(tree);
   assert.equal(svg.match(/<rect /g)?.length, 301);
   assert.match(svg, /Calls deeper than 300 frames are not drawn/);

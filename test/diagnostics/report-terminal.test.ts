@@ -80,6 +80,26 @@ describe('bastion report on a busy-loop stall', () => {
     assert.equal(forced.replace(SGR, ''), bastion(['report', stall.dumpPath]).stdout, 'same text, coloured');
   });
 
+  test('no culprit without a frame of the app: Node internals and dependencies are never blamed', (t) => {
+    const scratch = mkdtempSync(join(tmpdir(), 'bastion-report-'));
+    t.after(() => rmSync(scratch, { recursive: true, force: true }));
+    const dump = structuredClone(stall.dump);
+    delete dump.profile;
+    dump.stack = [
+      { functionName: 'parse', url: 'file:///srv/app/node_modules/yaml/dist/index.js', line: 3, column: 1 },
+      { functionName: 'processTicksAndRejections', url: 'node:internal/process/task_queues', line: 105, column: 5 },
+    ];
+    const dependencies = bastion(['report', writeInput(scratch, 'deps.json', dump)]);
+    assert.match(dependencies.stdout, /^Culprit {2}none found: no frame of the app's own code in the stack$/m);
+    dump.stack = [];
+    dump.stackStatus = 'unavailable';
+    dump.stackError = 'the event loop recovered before the stack could be captured';
+    const { code, stdout } = bastion(['report', writeInput(scratch, 'none.json', dump)]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^Culprit {2}none found: .*\nstack not captured: the event loop recovered before the stack could be captured$/m);
+    assert.match(stdout, /^Stack \(unavailable, 0 frames\)\n {2}\(no frames\)$/m);
+  });
+
   test('control characters from the dump are shown as escapes, never sent to the terminal', (t) => {
     const scratch = mkdtempSync(join(tmpdir(), 'bastion-report-'));
     t.after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -32,6 +32,11 @@ test('a stall longer than BASTION_WATCHDOG_TIMEOUT_MS leaves a stall dump naming
   assert.equal(culprit.thresholdMs, 500);
   assert.match(culprit.stack[0]?.url ?? '', /test\/fixtures\/stall-after-start\.ts$/);
   assert.match(server.stderr(), /bastion watchdog: event loop stalled for \d+ ms \(threshold 500 ms\)/);
+  // Once the loop runs again, /metrics has the watchdog's figures.
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, /^bastion_watchdog_stalls_total [1-9]\d*$/m);
+  assert.match(metrics, /^bastion_watchdog_longest_stall_seconds (?:0\.[5-9]|[1-9])/m);
+  assert.match(metrics, /^bastion_watchdog_threshold_seconds 0\.5$/m);
 });
 
 test('BASTION_WATCHDOG=0 keeps it from starting', async (t) => {

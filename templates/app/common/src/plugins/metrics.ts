@@ -1,14 +1,52 @@
-// Prometheus metrics: Node's default process metrics and a histogram of HTTP request durations,
-// served as text on GET /metrics.
+// Prometheus metrics: Node's default process metrics, the watchdog's stall figures and a histogram
+// of HTTP request durations, served as text on GET /metrics.
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { getWatchdog } from '../../vendor/watchdog/index.js';
 
 /** The process's registry. Collectors that read process-wide state register here, once. */
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerWatchdogMetrics(registry);
   return registry;
+}
+
+/**
+ * The watchdog's figures, read when Prometheus scrapes (a read of shared memory, no work in
+ * between). Only when it runs: `npm start` preloads it, tests and BASTION_WATCHDOG=0 do not.
+ */
+function registerWatchdogMetrics(registry: Registry): void {
+  const watchdog = getWatchdog();
+  if (watchdog === undefined) return;
+  let counted = 0;
+  new Counter({
+    name: 'bastion_watchdog_stalls_total',
+    help: 'Event-loop stalls longer than the watchdog threshold since start',
+    registers: [registry],
+    collect() {
+      const { stalls } = watchdog.stats();
+      this.inc(stalls - counted);
+      counted = stalls;
+    },
+  });
+  new Gauge({
+    name: 'bastion_watchdog_longest_stall_seconds',
+    help: 'Longest event-loop stall the watchdog has seen since start',
+    registers: [registry],
+    collect() {
+      this.set(watchdog.stats().longestStallMs / 1_000);
+    },
+  });
+  new Gauge({
+    name: 'bastion_watchdog_threshold_seconds',
+    help: 'How long the event loop may go without turning before the watchdog reports a stall',
+    registers: [registry],
+    collect() {
+      this.set(watchdog.timeoutMs / 1_000);
+    },
+  });
 }
 
 // fastify-plugin: the timing hook must see the routes of the whole app, not only this plugin's.

@@ -81,6 +81,10 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     'const vm = require("vm"); vm.runInNewContext("1 + 1", sandbox);',
     'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
     'eval("2 + 2");',
+    // Timers given a callback, or a constant string: no code from data.
+    'setTimeout(tick, 1000); setInterval(() => poll(queue), delay);',
+    'function later(callback) { setTimeout(callback, 10); }',
+    'setTimeout("refresh()", 500);',
     // A local eval or Function is not the global.
     { code: 'function evaluate(eval) { return eval(text); }', languageOptions: { sourceType: 'script' } },
     'import { Function } from "./types.js"; new Function(source);',
@@ -177,6 +181,10 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     }),
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
+    // Timers evaluate a string first argument (in browsers): built from data, or request input.
+    codeFromData('setTimeout("render(" + state + ")", 0);', 'setTimeout'),
+    codeFromData('const step = `advance(${count})`; globalThis.setInterval(step, 100);', 'setInterval'),
+    report('setTimeout(req.query.callback, 10);', 'codeFromRequestInput', { callee: 'setTimeout', source: 'req.query' }),
     // TypeScript and JSX.
     codeFromData('const value: unknown = eval(`(${serialized as string})`);', 'eval', typescript()),
     yamlSchema(

@@ -161,6 +161,49 @@ describe('docs/eslint-plugin.md', () => {
   });
 });
 
+describe('constant commands and constant code', () => {
+  // Marked safe by the labelled suites of semgrep, CodeQL and njsscan: recommended stays silent,
+  // strict reports them (with the milder constantCommand message, and core's eval rules).
+  const constants = [
+    'const { exec } = require("child_process"); exec("git status");',
+    'const shell = require("shelljs"); shell.exec("ls ./");',
+    'eval("1 + 1"); new Function("a", "return a * 2"); setTimeout("refresh()", 10);',
+    // Options other than `shell` do not reach the command line.
+    'const { exec } = require("child_process"); exec("make build", { env: { PATH: process.env.PATH } });',
+    'const { exec } = require("child_process"); exec("npm ci", { cwd: req.body.dir, uid: userId }, done);',
+    'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true, cwd: process.argv[2] });',
+  ];
+  const lint = (config: Linter.Config, code: string) =>
+    new Linter().verify(code, [config], 'constant.js').map((message) => message.messageId ?? message.ruleId);
+
+  for (const code of constants) {
+    it(`recommended does not report: ${code}`, () => {
+      assert.deepEqual(lint(plugin.configs.recommended, code), []);
+    });
+  }
+
+  it('strict reports each of them', () => {
+    assert.deepEqual(
+      constants.map((code) => lint(plugin.configs.strict, code)),
+      [
+        ['constantCommand'],
+        ['constantCommand'],
+        ['unexpected', 'noFunctionConstructor', 'impliedEval'],
+        ['constantCommand'],
+        ['constantCommand'],
+        ['constantCommand'],
+      ],
+    );
+  });
+
+  it('recommended still reports commands and code built from data', () => {
+    assert.deepEqual(lint(plugin.configs.recommended, 'require("child_process").exec("git log " + ref); eval(text);'), [
+      'dataCommand',
+      'codeFromData',
+    ]);
+  });
+});
+
 describe('configs in a real ESLint', () => {
   const directory = mkdtempSync(join(tmpdir(), 'bastion-configs-'));
   after(() => rmSync(directory, { recursive: true, force: true }));

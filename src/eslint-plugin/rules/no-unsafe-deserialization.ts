@@ -3,7 +3,7 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
-import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable } from '../util/ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from '../util/ast.js';
 import { classifyData } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
@@ -35,12 +35,16 @@ export type Sink =
   | { readonly check: 'bson'; readonly optionsIndex: number }
   /** The bson or mongodb module itself (READ): `evalFunctions` options are BSON's in its files. */
   | { readonly check: 'bson-module' }
-  /** eval-like sinks: unsafe when the code arguments are not constant. */
-  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' };
+  /**
+   * eval-like sinks: unsafe when the code arguments are not constant. `'first-if-string'`: a timer,
+   * which evaluates its first argument only when that is a string (browsers; Node throws).
+   */
+  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string' };
 
 const REVIVER: Sink = { check: 'reviver' };
 const FIRST_IS_CODE: Sink = { check: 'code', codeArguments: 'first' };
 const ALL_ARE_CODE: Sink = { check: 'code', codeArguments: 'all' };
+const STRING_TIMER: Sink = { check: 'code', codeArguments: 'first-if-string' };
 const BSON_MODULE: Sink = { check: 'bson-module' };
 /** js-yaml-js-types' `function` type, alone or in its `all` list: it builds `!!js/function`. */
 const JS_FUNCTION_TYPE: Sink = { check: 'yaml-schema', safe: false, name: 'the js/function type of js-yaml-js-types' };
@@ -92,10 +96,13 @@ const DESERIALIZERS: TraceMap<Sink> = {
 const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
   eval: callable(FIRST_IS_CODE),
   Function: { [CALL]: ALL_ARE_CODE, [CONSTRUCT]: ALL_ARE_CODE },
+  setTimeout: callable(STRING_TIMER),
+  setInterval: callable(STRING_TIMER),
 };
 
 /** The first js-yaml major whose `load` is safe by default (3.x used DEFAULT_FULL_SCHEMA). */
 const FIRST_SAFE_JS_YAML_MAJOR = 4;
+const MAX_STRING_DEPTH = 8;
 
 type Finding = { messageId: MessageIds; data: Record<string, string> };
 type SourceCode = Rule.RuleContext['sourceCode'];
@@ -172,9 +179,14 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
             ? { messageId: 'bsonEvalFunctions', data: { callee } }
             : undefined;
         case 'code': {
-          const code = call.info.codeArguments === 'first' ? args?.slice(0, 1) : args;
+          const code = call.info.codeArguments === 'all' ? args : args?.slice(0, 1);
           const data = classifyData(sourceCode, code);
           if (data.constant) return undefined;
+          // A timer given a callback runs no code from strings.
+          const [first] = code ?? [];
+          if (call.info.codeArguments === 'first-if-string' && !data.source && !(first && isStringBuilt(sourceCode, first))) {
+            return undefined;
+          }
           return data.source
             ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source } }
             : { messageId: 'codeFromData', data: { callee } };
@@ -185,6 +197,20 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     }
   },
 });
+
+/** Whether `node` is visibly a string: a template, a concatenation with one, or a local holding one. */
+function isStringBuilt(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
+  const value = unwrapExpression(node);
+  if (value.type === 'TemplateLiteral' || (value.type === 'Literal' && typeof value.value === 'string')) return true;
+  if (depth >= MAX_STRING_DEPTH) return false;
+  if (value.type === 'BinaryExpression' && value.operator === '+') {
+    return isStringBuilt(sourceCode, value.left, depth + 1) || isStringBuilt(sourceCode, value.right, depth + 1);
+  }
+  if (value.type !== 'Identifier') return false;
+  const variable = resolveVariable(sourceCode, value);
+  const initializer = variable && getSingleInitializer(variable);
+  return initializer ? isStringBuilt(sourceCode, initializer, depth + 1) : false;
+}
 
 /** Every object-literal property named `name` in the file (walked only in files that need it). */
 function findProperties(sourceCode: SourceCode, name: string): ESTree.Property[] {

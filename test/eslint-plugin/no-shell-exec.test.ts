@@ -7,22 +7,32 @@ import { createRuleTester, typescript } from './rule-tester.ts';
 const rule = plugin.rules['no-shell-exec'];
 type Invalid = RuleTester.InvalidTestCase;
 
-/** A case reporting a command built from data (no request input in sight). */
-function dataCommand(code: string, callee: string, extra: Partial<Invalid> = {}): Invalid {
-  return { code, errors: [{ messageId: 'dataCommand', data: { callee } }], ...extra };
+const SHELL = 'through a shell';
+const ORIGINS: Record<string, string> = { 'process.argv': 'a command-line argument', 'process.env': 'an environment variable' };
+
+/** A case reporting a command built from data (no input source in sight). */
+function dataCommand(code: string, callee: string, extra: Partial<Invalid> = {}, through = SHELL): Invalid {
+  return { code, errors: [{ messageId: 'dataCommand', data: { callee, through } }], ...extra };
 }
 
 /** A case reporting a constant command, with the execFile suggestion expected (none by default). */
-function constantCommand(code: string, callee: string, suggestion?: { file: string; output: string }): Invalid {
+function constantCommand(
+  code: string,
+  callee: string,
+  suggestion?: { file: string; output: string },
+  through = SHELL,
+): Invalid {
   const replacement = callee.endsWith('Sync') ? 'execFileSync' : 'execFile';
   const suggestions = suggestion
     ? [{ messageId: 'useExecFile', data: { file: suggestion.file, replacement }, output: suggestion.output }]
     : [];
-  return { code, errors: [{ messageId: 'constantCommand', data: { callee }, suggestions }] };
+  return { code, errors: [{ messageId: 'constantCommand', data: { callee, through }, suggestions }] };
 }
 
-function requestInput(code: string, callee: string, source: string, extra: Partial<Invalid> = {}): Invalid {
-  return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, source } }], ...extra };
+/** A case reporting a command built from input whose source is named (`req.query`, `process.env`). */
+function requestInput(code: string, callee: string, source: string, extra: Partial<Invalid> = {}, through = SHELL): Invalid {
+  const origin = ORIGINS[source] ?? 'request input';
+  return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, through, source, origin } }], ...extra };
 }
 
 /** Constant commands the execFile suggestion rewrites: [code, callee, program, suggested output]. */
@@ -88,14 +98,26 @@ createRuleTester().run('no-shell-exec', rule, {
     'const cp = require("child_process"); cp.spawnSync("ls", ["-la"], { stdio: "inherit" });',
     'import { execa, $ } from "execa"; await execa("ls", ["-la"]); await $`ls ${dir}`;',
     'import spawn from "cross-spawn"; spawn("npm", ["install"], { stdio: "inherit" });',
-    // Unknown at lint time: not reported (precision first; see the rule docs).
-    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: process.platform === "win32" });',
+    // The whole options object unknown: it cannot be told from a callback, and a pass-through
+    // wrapper would be reported at every call (see the rule docs).
     'const { spawn } = require("child_process"); spawn(cmd, args, options);',
     'import { $ } from "execa"; export const $$ = $({ shell: true });',
     // `this` is not the instance there: a static method, a plain function inside a method.
     'const cp = require("child_process"); class A { run = cp.exec; static go() { this.run(command); } }',
     'const cp = require("child_process"); class A { run = cp.exec; go() { return function () { this.run(command); }; } }',
     'class Tool { exec(command) { return command; } go() { this.exec("rm -rf /"); } }',
+    // A shell given a script, not a command line; `-c` given to a program that is not a shell.
+    'const { spawn } = require("child_process"); spawn("bash", ["./scripts/deploy.sh", target]);',
+    'const { spawn } = require("child_process"); spawn("/bin/sh", ["-e", "/opt/app/run.sh", name], { stdio: "inherit" });',
+    'const { spawn } = require("child_process"); spawn("bash", ["--login", scriptPath]);',
+    'const { execFile } = require("child_process"); execFile("git", ["-c", `user.name=${name}`, "commit"], done);',
+    'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "C:\\\\tools\\\\build.bat", target]);',
+    'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
+    'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
+    // `shell` provably off after a spread, or a spread that adds nothing.
+    'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { ...undefined, stdio: "pipe" });',
     // Referenced but never called.
     'import { exec } from "node:child_process"; export const runner = { exec };',
     // Allowed by option.
@@ -142,8 +164,8 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('globalThis.require("child_process").exec(command);', 'child_process.exec'),
     dataCommand('const cp = require("child_process"); cp["exec"](command); cp?.execSync?.(command);', 'child_process.exec', {
       errors: [
-        { messageId: 'dataCommand', data: { callee: 'child_process.exec' } },
-        { messageId: 'dataCommand', data: { callee: 'child_process.execSync' } },
+        { messageId: 'dataCommand', data: { callee: 'child_process.exec', through: SHELL } },
+        { messageId: 'dataCommand', data: { callee: 'child_process.execSync', through: SHELL } },
       ],
     }),
     dataCommand('const cp = require("child_process"); (cp.exec as typeof cp.exec)(command!);', 'child_process.exec', typescript()),
@@ -177,6 +199,121 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const { execFileSync } = require("child_process"); const base = { shell: true }; execFileSync(file, args, { ...base });', 'child_process.execFileSync'),
     dataCommand('import { fork } from "node:child_process"; fork(modulePath, args, { shell: true });', 'child_process.fork'),
     constantCommand('const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true });', 'child_process.spawn'),
+    // A `shell` that is not provably false: the message says on which condition.
+    dataCommand(
+      'const { spawn } = require("child_process"); spawn(command, args, { shell: process.platform === "win32" });',
+      'child_process.spawn',
+      {},
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); function run(file, args, useShell) { return spawnSync(file, args, { shell: useShell }); }',
+      'child_process.spawnSync',
+      {},
+      'through a shell when `shell: useShell` is truthy',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); const isWindows = process.platform === "win32"; spawn(command, args, { shell: isWindows, stdio: "inherit" });',
+      'child_process.spawn',
+      {},
+      'through a shell when `shell: isWindows` is truthy',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); export const run = (command, args, options) => spawn(command, args, { stdio: "inherit", ...options });',
+      'child_process.spawn',
+      {},
+      'through a shell if `...options` sets `shell`',
+    ),
+    dataCommand(
+      'import { execa } from "execa"; await execa(file, args, { shell: false, ...(verbose ? { stdio: "inherit" } : {}) });',
+      'execa.execa',
+      {},
+      'through a shell if `...(verbose ? { stdio: "inherit" } : {})` sets `shell`',
+    ),
+    requestInput(
+      'const { execFile } = require("child_process"); const opts = { shell: process.platform === "win32" }; execFile("convert", [req.query.file, "out.png"], opts, done);',
+      'child_process.execFile',
+      'req.query',
+      {},
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    constantCommand(
+      'const { spawn } = require("child_process"); spawn("npm", ["install"], { shell: process.platform === "win32" });',
+      'child_process.spawn',
+      undefined,
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    // A shell named as the program, with its command flag: no `shell` option needed.
+    dataCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", command]);', 'child_process.spawn', {}, 'through `sh -c`'),
+    requestInput(
+      'import { execFile } from "node:child_process"; execFile("/bin/bash", ["-c", "ping -c 1 " + req.query.host], done);',
+      'child_process.execFile',
+      'req.query',
+      {},
+      'through `/bin/bash -c`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "/s", "/c", `"${command}"`], { windowsVerbatimArguments: true });',
+      'child_process.spawn',
+      {},
+      'through `cmd.exe /c`',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); spawnSync("powershell.exe", ["-NoProfile", "-Command", script]);',
+      'child_process.spawnSync',
+      {},
+      'through `powershell.exe -Command`',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); const SH = "/bin/sh"; const FLAG = "-c"; spawnSync(SH, [FLAG, line]);',
+      'child_process.spawnSync',
+      {},
+      'through `/bin/sh -c`',
+    ),
+    requestInput(
+      'import { spawn } from "node:child_process"; spawn(process.env.SHELL, ["-lc", `tail -n ${req.query.lines} app.log`]);',
+      'child_process.spawn',
+      'req.query',
+      {},
+      'through `process.env.SHELL -lc`',
+    ),
+    dataCommand(
+      'import { spawn } from "node:child_process"; spawn(process.env.ComSpec || "cmd.exe", ["/c", command]);',
+      'child_process.spawn',
+      {},
+      'through `process.env.ComSpec || "cmd.exe" /c`',
+    ),
+    dataCommand(
+      'import { spawn } from "node:child_process"; const isWin = process.platform === "win32"; const shell = isWin ? "cmd.exe" : "/bin/sh"; const flag = isWin ? "/c" : "-c"; spawn(shell, [flag, command], { stdio: "inherit" });',
+      'child_process.spawn',
+      {},
+      'through `shell flag`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); const args = ["-e"]; args.push("-c"); args.push(command); spawn("bash", args);',
+      'child_process.spawn',
+      {},
+      'through `bash -c`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); let args; if (win) args = ["/c", command]; else args = ["-c", command]; spawn(win ? "cmd" : "sh", args);',
+      'child_process.spawn',
+      {},
+      'through `win ? "cmd" : "sh" /c`',
+    ),
+    dataCommand('import { execa } from "execa"; await execa("sh", ["-c", `git log ${ref}`]);', 'execa.execa', {}, 'through `sh -c`'),
+    dataCommand('import spawn from "cross-spawn"; spawn.sync("bash", ["-lc", command], { stdio: "inherit" });', 'cross-spawn.sync', {}, 'through `bash -lc`'),
+    dataCommand('const { spawn } = require("child_process"); function shell(args) { return spawn("bash", args); }', 'child_process.spawn', {}, 'through `bash`'),
+    constantCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", "ls -la | wc -l"]);', 'child_process.spawn', undefined, 'through `sh -c`'),
+    // After `sh -c line`, arguments are $0, $1...: data, but not parsed as shell code.
+    constantCommand(
+      'const { spawn } = require("child_process"); spawn("/bin/sh", ["-c", \'ulimit -c 0; exec "$0" "$@"\', process.execPath, ...nodeArgs]);',
+      'child_process.spawn',
+      undefined,
+      'through `/bin/sh -c`',
+    ),
+    // cmd.exe joins every argument after /c into the command line.
+    dataCommand('const { spawn } = require("child_process"); spawn("cmd", ["/c", "build.bat", target]);', 'child_process.spawn', {}, 'through `cmd /c`'),
     // Wrappers.
     dataCommand('import { execa } from "execa"; await execa(command, { shell: true });', 'execa.execa'),
     dataCommand('import { execaSync } from "execa"; execaSync(file, args, { shell: true });', 'execa.execaSync'),
@@ -187,8 +324,8 @@ createRuleTester().run('no-shell-exec', rule, {
     {
       code: 'import { $ } from "execa";\nconst $$ = $({ shell: true });\nawait $$`${command}`;\nawait $$(file, args);',
       errors: [
-        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 3 },
-        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 4 },
+        { messageId: 'dataCommand', data: { callee: 'execa.$', through: SHELL }, line: 3 },
+        { messageId: 'dataCommand', data: { callee: 'execa.$', through: SHELL }, line: 4 },
       ],
     },
     constantCommand('const shell = require("shelljs"); shell.exec("npm test");', 'shelljs.exec'),

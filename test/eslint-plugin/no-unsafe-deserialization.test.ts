@@ -174,17 +174,30 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
       callee: 'vm.runInNewContext',
       source: 'req.body',
+      origin: 'request input',
     }),
     report('import { Script } from "node:vm"; const { code } = req.query; new Script(code).runInThisContext();', 'codeFromRequestInput', {
       callee: 'vm.Script',
       source: 'req.query',
+      origin: 'request input',
+    }),
+    // The message names the real source: the command line and the environment are not requests.
+    report('const vm = require("vm"); vm.runInThisContext(process.argv[2]);', 'codeFromRequestInput', {
+      callee: 'vm.runInThisContext',
+      source: 'process.argv',
+      origin: 'a command-line argument',
+    }),
+    report('eval(process.env.STARTUP_HOOK);', 'codeFromRequestInput', {
+      callee: 'eval',
+      source: 'process.env',
+      origin: 'an environment variable',
     }),
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
     // Timers evaluate a string first argument (in browsers): built from data, or request input.
     codeFromData('setTimeout("render(" + state + ")", 0);', 'setTimeout'),
     codeFromData('const step = `advance(${count})`; globalThis.setInterval(step, 100);', 'setInterval'),
-    report('setTimeout(req.query.callback, 10);', 'codeFromRequestInput', { callee: 'setTimeout', source: 'req.query' }),
+    report('setTimeout(req.query.callback, 10);', 'codeFromRequestInput', { callee: 'setTimeout', source: 'req.query', origin: 'request input' }),
     // TypeScript and JSX.
     codeFromData('const value: unknown = eval(`(${serialized as string})`);', 'eval', typescript()),
     yamlSchema(

@@ -122,6 +122,8 @@ describe('odd code', () => {
     'new Function(); Function(...parts); eval(); eval(...code); new (require("vm").Script)(); require("vm").runInNewContext(...args);',
     'class A { #x = require("child_process").exec; static y = this; m() { this.#x(); this[k](); } } class B extends A { z = super.m; }',
     'const t = { run: require("child_process").exec }; t.run(); t["run"](cmd); t[k](cmd); const { run } = t; run(cmd);',
+    'const cp = require("child_process"); cp.spawn("sh"); cp.spawn("sh", [,]); cp.spawn("sh", [...x]); let a = a; cp.spawn("bash", a); const b = []; b.push(...c); b.unshift(); cp.spawn("sh", b);',
+    'const cp = require("child_process"); var x = y, y = x; cp.spawn(x, ["-c", c]); var l = m, m = l; cp.spawn("sh", l); cp.spawn(process.env[k], [f ? "-c" : g, c]); cp.spawn("cmd", ["/c"].concat());',
     'label: for (;;) { break label; } with_ = 1; `${`${`${req.query.a}`}`}`; a?.b?.(c); (0, eval)(x); new.target;',
   ];
   for (const [index, code] of snippets.entries()) {

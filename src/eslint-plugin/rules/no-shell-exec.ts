@@ -4,9 +4,10 @@ import type { Rule } from 'eslint';
 import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
 import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
-import { classifyData, type DataClass } from '../util/classify-data.js';
+import { classifyData, describeOrigin, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
-import { isOptionTruthy, resolveObjectExpression } from '../util/find-option.js';
+import { findOption, resolveObjectExpression } from '../util/find-option.js';
+import { findShellInvocation } from '../util/find-shell-invocation.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
@@ -18,15 +19,20 @@ export type ShellUse =
   /** Always through a shell: the first argument is a command line (`exec`, `shelljs.exec`). */
   | { readonly shell: 'always'; readonly rewritesTo?: string }
   /**
-   * Only with a truthy `shell` option, searched from argument `optionsFrom` on; the command is the
-   * file plus its argument array (or, for execa's `$(options)`, the template it is then tagged to).
+   * With a `shell` option that may be truthy, searched from argument `optionsFrom` on; the command
+   * is the file plus its argument array (or, for execa's `$(options)`, the template it is then
+   * tagged to). `runsProgram`: the first argument is a program and the second its argument list,
+   * so a shell named there (`spawn('sh', ['-c', cmd])`) runs a command line without the option.
    */
-  | { readonly shell: 'option'; readonly optionsFrom: number };
+  | { readonly shell: 'option'; readonly optionsFrom: number; readonly runsProgram?: boolean };
 
 type SourceCode = Rule.RuleContext['sourceCode'];
 
 const ALWAYS: ShellUse = { shell: 'always' };
 const OPTION: ShellUse = { shell: 'option', optionsFrom: 1 };
+const PROGRAM: ShellUse = { shell: 'option', optionsFrom: 1, runsProgram: true };
+const THROUGH_A_SHELL = 'through a shell';
+const MAX_CONDITION_LENGTH = 50;
 const callable = (use: ShellUse) => ({ [CALL]: use });
 
 /** The functions that run commands, by module. Built-ins also match their `node:` form. */
@@ -34,25 +40,25 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   child_process: {
     exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
     execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
-    spawn: callable(OPTION),
-    spawnSync: callable(OPTION),
-    execFile: callable(OPTION),
-    execFileSync: callable(OPTION),
+    spawn: callable(PROGRAM),
+    spawnSync: callable(PROGRAM),
+    execFile: callable(PROGRAM),
+    execFileSync: callable(PROGRAM),
     fork: callable(OPTION),
   },
   execa: {
-    ...callable(OPTION),
-    execa: callable(OPTION),
-    execaSync: callable(OPTION),
+    ...callable(PROGRAM),
+    execa: callable(PROGRAM),
+    execaSync: callable(PROGRAM),
     execaCommand: callable(OPTION),
     execaCommandSync: callable(OPTION),
     $: callable({ shell: 'option', optionsFrom: 0 }),
-    sync: callable(OPTION),
+    sync: callable(PROGRAM),
     command: callable(OPTION),
     commandSync: callable(OPTION),
   },
   shelljs: { exec: callable(ALWAYS) },
-  'cross-spawn': { ...callable(OPTION), spawn: callable(OPTION), sync: callable(OPTION) },
+  'cross-spawn': { ...callable(PROGRAM), spawn: callable(PROGRAM), sync: callable(PROGRAM) },
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -79,11 +85,11 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     defaultOptions: [{ allowConstantCommands: false }],
     messages: {
       constantCommand:
-        '{{callee}}() runs a constant command through a shell. Low risk today, but the next edit that adds a value makes it command injection: use execFile()/spawn() with an argument array.',
+        '{{callee}}() runs a constant command {{through}}. Low risk today, but the next edit that adds a value makes it command injection: use execFile()/spawn() with an argument array.',
       dataCommand:
-        'Command injection risk: {{callee}}() runs a command built from data through a shell. Use execFile()/spawn() with an argument array and no `shell` option.',
+        'Command injection risk: {{callee}}() runs a command built from data {{through}}. Run the program itself with an argument array: execFile()/spawn() without a shell.',
       requestInputCommand:
-        'Command injection: {{callee}}() runs a command built from request input ({{source}}) through a shell. Use execFile()/spawn() with an argument array, and validate the input against an allow-list.',
+        'Command injection: {{callee}}() runs a command built from {{origin}} ({{source}}) {{through}}. Run the program itself with an argument array (execFile()/spawn() without a shell), and validate the input against an allow-list.',
       useExecFile: "Run '{{file}}' with {{replacement}}() and an argument array, without a shell.",
     },
   },
@@ -92,15 +98,12 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     const { sourceCode } = context;
     return trackModuleCalls(context, { modules: SHELL_FUNCTIONS }, ({ calls }) => {
       for (const call of calls) {
-        const args = call.arguments;
-        const { info } = call;
-        if (info.shell === 'option' && !(args && isOptionTruthy(sourceCode, args, info.optionsFrom, 'shell'))) continue;
         for (const run of iterateCommandRuns(sourceCode, call)) {
           const data = classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
           context.report({
             node: run.node,
-            ...describe(call, data),
+            ...describe(call, data, run.through),
             suggest: data.constant && run.node === call.node ? suggestExecFile(sourceCode, call) : [],
           });
         }
@@ -112,43 +115,80 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
 function describe(
   call: TrackedCall<ShellUse>,
   data: DataClass,
+  through: string,
 ): Pick<Rule.ReportDescriptorOptions, 'data'> & { messageId: MessageIds } {
-  if (data.constant) return { messageId: 'constantCommand', data: { callee: call.name } };
-  if (data.source) return { messageId: 'requestInputCommand', data: { callee: call.name, source: data.source } };
-  return { messageId: 'dataCommand', data: { callee: call.name } };
+  const callee = call.name;
+  if (data.constant) return { messageId: 'constantCommand', data: { callee, through } };
+  if (!data.source) return { messageId: 'dataCommand', data: { callee, through } };
+  return { messageId: 'requestInputCommand', data: { callee, through, source: data.source, origin: describeOrigin(data.source) } };
 }
 
-/** Where a command runs, and the nodes its command line is made of (undefined: unknown). */
+/** Where a command runs, the nodes its command line is made of (undefined: unknown), and how. */
 interface CommandRun {
   readonly node: ESTree.Node;
   readonly command: readonly ESTree.Node[] | undefined;
+  /** How the command reaches a shell, for the message: `through a shell if ...`. */
+  readonly through: string;
 }
 
 /**
- * The command lines a call runs: the command string for `exec`; with `shell: true`, the file and
- * its argument array (the shell gets them joined). execa's `$(options)` runs nothing itself: the
- * commands run where the `$` it returns is used as a template tag or called.
+ * The command lines a call runs: the command string for `exec`; with a `shell` option that may be
+ * truthy, the file and its argument array (the shell gets them joined); with a shell as the
+ * program, what follows its `-c`. execa's `$(options)` runs nothing itself: the commands run where
+ * the `$` it returns is used as a template tag or called.
  */
 function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>): Generator<CommandRun> {
   const args = call.arguments;
-  if (!args || call.info.shell === 'always') {
-    yield { node: call.node, command: args?.slice(0, 1) };
+  const { info } = call;
+  if (info.shell === 'always') {
+    yield { node: call.node, command: args?.slice(0, 1), through: THROUGH_A_SHELL };
     return;
   }
-  const parts = getCommandParts(sourceCode, args);
-  if (parts.length > 0) yield { node: call.node, command: parts };
-  else yield* iterateBoundCommandRuns(sourceCode, call.node);
+  if (!args) return;
+  const through = describeShellOption(sourceCode, args, info.optionsFrom);
+  if (through) {
+    const parts = getCommandParts(sourceCode, args);
+    if (parts.length > 0) yield { node: call.node, command: parts, through };
+    else yield* iterateBoundCommandRuns(sourceCode, call.node, through);
+    return;
+  }
+  const invocation = info.runsProgram ? findShellInvocation(sourceCode, args) : undefined;
+  if (invocation) yield { node: call.node, command: invocation.command, through: `through ${invocation.through}` };
+}
+
+/**
+ * How the `shell` option may start a shell, or undefined when it provably does not: a truthy
+ * constant always does; a value unknown at lint time (`process.platform === 'win32'`, a parameter)
+ * or a spread of an object the rule cannot see may, and the message says on which condition.
+ */
+function describeShellOption(sourceCode: SourceCode, args: readonly CallArgument[], from: number): string | undefined {
+  const option = findOption(sourceCode, args, from, 'shell');
+  if (option.found) {
+    if (option.value !== null) return option.value.value ? THROUGH_A_SHELL : undefined;
+    return `through a shell when \`shell: ${shorten(sourceCode.getText(option.node))}\` is truthy`;
+  }
+  if (option.unknownSpread) {
+    return `through a shell if \`${shorten(sourceCode.getText(option.unknownSpread))}\` sets \`shell\``;
+  }
+  return undefined;
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/gu, ' ');
+  return line.length <= MAX_CONDITION_LENGTH ? line : `${line.slice(0, MAX_CONDITION_LENGTH - 1)}…`;
 }
 
 /** Runs of a `$` bound by `$(options)`: `$(o)\`cmd\``, `$(o)(file, args)`, `const $$ = $(o); $$\`cmd\``. */
-function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node): Generator<CommandRun> {
+function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node, through: string): Generator<CommandRun> {
   const parent = (bound as Rule.Node).parent;
   if (parent?.type === 'TaggedTemplateExpression' && parent.tag === bound) {
-    yield { node: parent, command: [parent.quasi] };
+    yield { node: parent, command: [parent.quasi], through };
   } else if (parent?.type === 'CallExpression' && parent.callee === bound) {
-    yield { node: parent, command: getCommandParts(sourceCode, parent.arguments) };
+    yield { node: parent, command: getCommandParts(sourceCode, parent.arguments), through };
   } else if (parent?.type === 'VariableDeclarator' && parent.init === bound && parent.id.type === 'Identifier') {
-    for (const read of iterateReads(resolveVariable(sourceCode, parent.id))) yield* iterateBoundCommandRuns(sourceCode, read);
+    for (const read of iterateReads(resolveVariable(sourceCode, parent.id))) {
+      yield* iterateBoundCommandRuns(sourceCode, read, through);
+    }
   }
 }
 

@@ -4,7 +4,7 @@ import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
 import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from '../util/ast.js';
-import { classifyData } from '../util/classify-data.js';
+import { classifyData, describeOrigin } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
 import { findOption, isOptionTruthy } from '../util/find-option.js';
@@ -141,7 +141,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
       codeFromData:
         '{{callee}}() runs code built from a value that is not a constant: if any of it can come from outside, that is code execution. Revive data with JSON.parse() and a schema validator, copy objects with structuredClone(), build behaviour with closures.',
       codeFromRequestInput:
-        '{{callee}}() turns request input ({{source}}) into code: remote code execution. Parse data with JSON.parse() and a schema validator instead.',
+        '{{callee}}() turns {{origin}} ({{source}}) into code: whoever controls it runs code in this process. Parse data with JSON.parse() and a schema validator instead.',
     },
   },
   create(context) {
@@ -188,7 +188,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
             return undefined;
           }
           return data.source
-            ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source } }
+            ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source, origin: describeOrigin(data.source) } }
             : { messageId: 'codeFromData', data: { callee } };
         }
         default:

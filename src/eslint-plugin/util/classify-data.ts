@@ -1,5 +1,6 @@
-// Tells a constant apart from data, and names the request input the data comes from when a short,
-// local flow shows it (see find-in-flow.ts): a member like `req.query` or `process.argv`.
+// Tells a constant apart from data, and names the input the data comes from when a short, local
+// flow shows it (see find-in-flow.ts): a request (`req.query`), the command line (`process.argv`)
+// or the environment (`process.env`).
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
@@ -8,10 +9,17 @@ import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
   | { readonly constant: true }
-  | { readonly constant: false; readonly source: RequestInput | undefined };
+  | { readonly constant: false; readonly source: InputSource | undefined };
 
-/** Where request-controlled data enters a Node service. */
-export type RequestInput = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+/** Where outside data enters a Node process: a request, the command line, the environment. */
+export type InputSource = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+
+/** What kind of input a source is, for messages: a request, the command line, the environment. */
+export function describeOrigin(source: InputSource): string {
+  if (source === 'process.argv') return 'a command-line argument';
+  if (source === 'process.env') return 'an environment variable';
+  return 'request input';
+}
 
 const REQUEST_OBJECTS = new Set(['req', 'request']);
 const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
@@ -26,7 +34,7 @@ type SourceCode = Rule.RuleContext['sourceCode'];
 export function classifyData(sourceCode: SourceCode, nodes: readonly ESTree.Node[] | undefined): DataClass {
   if (nodes !== undefined && nodes.every((node) => isConstant(sourceCode, node))) return { constant: true };
   for (const node of nodes ?? []) {
-    const source = findInFlow(sourceCode, node, (part) => nameRequestInput(sourceCode, part));
+    const source = findInFlow(sourceCode, node, (part) => nameInputSource(sourceCode, part));
     if (source) return { constant: false, source };
   }
   return { constant: false, source: undefined };
@@ -38,8 +46,8 @@ function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
   return getStaticValue(node as never, sourceCode.getScope(node)) !== null;
 }
 
-/** The request input `node` is: `req.query`, `ctx.request.body`, `process.argv`... */
-function nameRequestInput(sourceCode: SourceCode, node: ESTree.Node): RequestInput | undefined {
+/** The input `node` is: `req.query`, `ctx.request.body`, `process.argv`, `process.env`... */
+function nameInputSource(sourceCode: SourceCode, node: ESTree.Node): InputSource | undefined {
   const member = unwrapExpression(node);
   if (member.type !== 'MemberExpression') return undefined;
   const property = getStaticKeyName(member.property, member.computed);
@@ -53,10 +61,10 @@ function nameRequestInput(sourceCode: SourceCode, node: ESTree.Node): RequestInp
         : undefined;
   if (objectName === undefined) return undefined;
   if (REQUEST_PROPERTIES.has(property) && REQUEST_OBJECTS.has(objectName)) {
-    return `${objectName}.${property}` as RequestInput;
+    return `${objectName}.${property}` as InputSource;
   }
   if (PROCESS_PROPERTIES.has(property) && object.type === 'Identifier' && isGlobalProcess(sourceCode, object)) {
-    return `process.${property}` as RequestInput;
+    return `process.${property}` as InputSource;
   }
   return undefined;
 }

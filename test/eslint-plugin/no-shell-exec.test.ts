@@ -114,6 +114,7 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "C:\\\\tools\\\\build.bat", target]);',
     'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
     'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
+    'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "-e", code]); spawn("env", [program, "-c", value]);',
     // `shell` provably off after a spread, or a spread that adds nothing.
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
@@ -305,6 +306,8 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('import spawn from "cross-spawn"; spawn.sync("bash", ["-lc", command], { stdio: "inherit" });', 'cross-spawn.sync', {}, 'through `bash -lc`'),
     dataCommand('const { spawn } = require("child_process"); function shell(args) { return spawn("bash", args); }', 'child_process.spawn', {}, 'through `bash`'),
     constantCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", "ls -la | wc -l"]);', 'child_process.spawn', undefined, 'through `sh -c`'),
+    // A shell started by env, after env's switches and assignments.
+    dataCommand('const { spawn } = require("child_process"); spawn("/usr/bin/env", ["-i", "LANG=C", "bash", "-c", command]);', 'child_process.spawn', {}, 'through `/usr/bin/env bash -c`'),
     // After `sh -c line`, arguments are $0, $1...: data, but not parsed as shell code.
     constantCommand(
       'const { spawn } = require("child_process"); spawn("/bin/sh", ["-c", \'ulimit -c 0; exec "$0" "$@"\', process.execPath, ...nodeArgs]);',

@@ -61,13 +61,14 @@ const MAX_DEPTH = 8;
 export function findShellInvocation(sourceCode: SourceCode, args: readonly CallArgument[]): ShellInvocation | undefined {
   const [program, list] = args;
   if (!program || program.type === 'SpreadElement') return undefined;
-  const families = findShellFamilies(sourceCode, program);
-  if (families.size === 0) return undefined;
-  const name = describeValue(sourceCode, program);
-  const elements =
+  const all =
     list && list.type !== 'SpreadElement' && !isOptionsOrCallback(sourceCode, list)
       ? collectElements(sourceCode, list, 0)
       : { nodes: [], complete: true };
+  const shell = findShell(sourceCode, program, all.nodes);
+  if (!shell) return undefined;
+  const { families, name } = shell;
+  const elements = { nodes: all.nodes.slice(shell.argumentsFrom), complete: all.complete };
   for (const [index, element] of elements.nodes.entries()) {
     const values = listPossibleStrings(sourceCode, element, 0);
     const flagFamilies = [...families].filter((family) => values?.some((value) => COMMAND_FLAGS[family].test(value)));
@@ -84,6 +85,30 @@ export function findShellInvocation(sourceCode: SourceCode, args: readonly CallA
   // Only switches in sight, and more arguments from where the rule cannot see: a shell given an
   // argument list built elsewhere runs whatever command line that list holds.
   return elements.complete ? undefined : { through: `\`${name}\``, command: undefined };
+}
+
+/**
+ * The shell a call runs: its program, or the program `env` starts (`/usr/bin/env bash -c ...`,
+ * after env's own switches and `NAME=value` assignments); and where the shell's arguments begin.
+ */
+function findShell(
+  sourceCode: SourceCode,
+  program: ESTree.Node,
+  elements: readonly ESTree.Node[],
+): { families: Set<ShellFamily>; name: string; argumentsFrom: number } | undefined {
+  const families = findShellFamilies(sourceCode, program);
+  if (families.size > 0) return { families, name: describeValue(sourceCode, program), argumentsFrom: 0 };
+  const value = getStaticValue(program as never, sourceCode.getScope(program));
+  if (typeof value?.value !== 'string' || getProgramName(value.value) !== 'env') return undefined;
+  for (const [index, element] of elements.entries()) {
+    const values = listPossibleStrings(sourceCode, element, 0);
+    if (values?.every((word) => word.startsWith('-') || /^\w+=/u.test(word))) continue;
+    const shellFamilies = findShellFamilies(sourceCode, element);
+    if (shellFamilies.size === 0) return undefined;
+    const name = `${value.value} ${describeValue(sourceCode, element)}`;
+    return { families: shellFamilies, name, argumentsFrom: index + 1 };
+  }
+  return undefined;
 }
 
 /** `-l`, `--login`, `-NoProfile`; for cmd.exe also `/d`, `/s` (a path such as `/opt/x.sh` is not). */

@@ -35,6 +35,11 @@ function requestInput(code: string, callee: string, source: string, extra: Parti
   return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, through, source, origin } }], ...extra };
 }
 
+/** A case reporting a program (or module) named by request input. */
+function programFromInput(code: string, callee: string, source: string): Invalid {
+  return { code, errors: [{ messageId: 'programFromRequestInput', data: { callee, source } }] };
+}
+
 /** Constant commands the execFile suggestion rewrites: [code, callee, program, suggested output]. */
 const REWRITABLE: [string, string, string, string][] = [
   [
@@ -119,6 +124,15 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...undefined, stdio: "pipe" });',
+    // The program from a table, from the environment or the command line (the user who runs it
+    // chooses: $EDITOR, a CLI running what it is told), or constant with request input as arguments.
+    'const { spawn } = require("child_process"); const TOOLS = { png: "optipng", jpg: "jpegoptim" }; spawn(TOOLS[req.query.type], [file]);',
+    'const { spawn } = require("child_process"); spawn("convert", [req.query.file, "out.png"]); spawn(process.env.EDITOR, [file], { stdio: "inherit" });',
+    'const { spawn } = require("child_process"); const [, , command, ...rest] = process.argv; spawn(command, rest, { stdio: "inherit" });',
+    'import { execaCommand } from "execa"; await execaCommand(`convert ${req.query.file} out.png`);',
+    // Template tags quote each value: execa's `$` runs no shell, zx's quotes for bash.
+    'import { $ } from "execa"; await $`git log ${req.query.ref}`;',
+    'import { $ } from "zx"; await $`rm -rf ${req.body.dir}`; await $({ cwd: dir })`ls ${pattern}`;',
     // Referenced but never called.
     'import { exec } from "node:child_process"; export const runner = { exec };',
     // Allowed by option.
@@ -317,7 +331,27 @@ createRuleTester().run('no-shell-exec', rule, {
     ),
     // cmd.exe joins every argument after /c into the command line.
     dataCommand('const { spawn } = require("child_process"); spawn("cmd", ["/c", "build.bat", target]);', 'child_process.spawn', {}, 'through `cmd /c`'),
-    // Wrappers.
+    // The program itself from request input: no shell, but the caller chooses what runs.
+    programFromInput('const { spawn } = require("child_process"); spawn(req.query.cmd);', 'child_process.spawn', 'req.query'),
+    programFromInput(
+      'import { execFile } from "node:child_process"; app.post("/run", (req, res) => { const { tool } = req.body; execFile(tool, ["--version"], (e, out) => res.send(out)); });',
+      'child_process.execFile',
+      'req.body',
+    ),
+    programFromInput('import { fork } from "node:child_process"; fork(`./workers/${req.params.worker}`);', 'child_process.fork', 'req.params'),
+    programFromInput('const { spawnSync } = require("child_process"); spawnSync(String(req.query.bin), args);', 'child_process.spawnSync', 'req.query'),
+    programFromInput('import { execaCommand } from "execa"; await execaCommand(`${req.query.cmd} --help`);', 'execa.execaCommand', 'req.query'),
+    programFromInput('import { $ } from "execa"; await $`${req.query.tool} --version`;', 'execa.$', 'req.query'),
+    programFromInput('import { $ } from "zx"; await $`${req.body.bin} ${args}`;', 'zx.$', 'req.body'),
+    programFromInput('const { $ } = require("zx"); $.sync`${request.query.bin}`;', 'zx.$.sync', 'request.query'),
+    // Wrappers and their generations.
+    dataCommand('const execa = require("execa"); execa.shell(`tar czf ${archive} ${dir}`);', 'execa.shell'),
+    dataCommand('const execa = require("execa"); execa.shellSync(command);', 'execa.shellSync'),
+    dataCommand('import spawn from "cross-spawn-async"; spawn(command, args, { shell: true });', 'cross-spawn-async'),
+    dataCommand('const { exec } = require("child-process-promise"); exec(`git clone ${url}`);', 'child-process-promise.exec'),
+    dataCommand('const cp = require("mz/child_process"); await cp.exec(command);', 'mz/child_process.exec'),
+    dataCommand('import { foregroundChild } from "foreground-child"; foregroundChild("sh", ["-c", command]);', 'foreground-child.foregroundChild', {}, 'through `sh -c`'),
+    dataCommand('import execAsync from "exec-async"; await execAsync("bash", ["-c", command]);', 'exec-async', {}, 'through `bash -c`'),
     dataCommand('import { execa } from "execa"; await execa(command, { shell: true });', 'execa.execa'),
     dataCommand('import { execaSync } from "execa"; execaSync(file, args, { shell: true });', 'execa.execaSync'),
     dataCommand('const execa = require("execa"); execa(command, args, { shell: true });', 'execa'),

@@ -4,7 +4,7 @@ import type { Rule } from 'eslint';
 import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
 import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
-import { classifyData, describeOrigin, type DataClass } from '../util/classify-data.js';
+import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findOption, resolveObjectExpression } from '../util/find-option.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
@@ -12,7 +12,7 @@ import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.j
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
 export type Options = [{ allowConstantCommands?: boolean }];
-export type MessageIds = 'constantCommand' | 'dataCommand' | 'requestInputCommand' | 'useExecFile';
+export type MessageIds = 'constantCommand' | 'dataCommand' | 'requestInputCommand' | 'programFromRequestInput' | 'useExecFile';
 
 /** How a tracked function reaches a shell. */
 export type ShellUse =
@@ -21,44 +21,71 @@ export type ShellUse =
   /**
    * With a `shell` option that may be truthy, searched from argument `optionsFrom` on; the command
    * is the file plus its argument array (or, for execa's `$(options)`, the template it is then
-   * tagged to). `runsProgram`: the first argument is a program and the second its argument list,
-   * so a shell named there (`spawn('sh', ['-c', cmd])`) runs a command line without the option.
+   * tagged to). Without a shell, `program` says where the call names what it runs.
    */
-  | { readonly shell: 'option'; readonly optionsFrom: number; readonly runsProgram?: boolean };
+  | { readonly shell: 'option'; readonly optionsFrom: number; readonly program?: ProgramAt }
+  /** A shell that quotes every interpolated value (zx's `$`): only the program is open to data. */
+  | { readonly shell: 'quoted'; readonly program: ProgramAt };
+
+/**
+ * Where a call names the program it runs: `file`, the first argument, with the second its argument
+ * list (so a shell named there, `spawn('sh', ['-c', cmd])`, runs a command line); `module`, the
+ * first argument is a module path (`fork`); `first-word`, the first word of a command string that
+ * is split without a shell (`execaCommand`); `template`, the first word of a tagged template.
+ */
+export type ProgramAt = 'file' | 'module' | 'first-word' | 'template';
 
 type SourceCode = Rule.RuleContext['sourceCode'];
 
+const callable = (use: ShellUse) => ({ [CALL]: use });
 const ALWAYS: ShellUse = { shell: 'always' };
-const OPTION: ShellUse = { shell: 'option', optionsFrom: 1 };
-const PROGRAM: ShellUse = { shell: 'option', optionsFrom: 1, runsProgram: true };
+const PROGRAM: ShellUse = { shell: 'option', optionsFrom: 1, program: 'file' };
+const COMMAND_STRING: ShellUse = { shell: 'option', optionsFrom: 1, program: 'first-word' };
+const TEMPLATE: ShellUse = { shell: 'option', optionsFrom: 0, program: 'template' };
+/** child_process and the modules that re-export or promisify its functions. */
+const CHILD_PROCESS = {
+  exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
+  execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
+  spawn: callable(PROGRAM),
+  spawnSync: callable(PROGRAM),
+  execFile: callable(PROGRAM),
+  execFileSync: callable(PROGRAM),
+  fork: callable({ shell: 'option', optionsFrom: 1, program: 'module' }),
+};
+const CROSS_SPAWN = { ...callable(PROGRAM), spawn: callable(PROGRAM), sync: callable(PROGRAM) };
 const THROUGH_A_SHELL = 'through a shell';
 const MAX_CONDITION_LENGTH = 50;
-const callable = (use: ShellUse) => ({ [CALL]: use });
 
 /** The functions that run commands, by module. Built-ins also match their `node:` form. */
 const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
-  child_process: {
-    exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
-    execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
+  child_process: CHILD_PROCESS,
+  'mz/child_process': CHILD_PROCESS,
+  'child-process-promise': {
+    exec: callable(ALWAYS),
     spawn: callable(PROGRAM),
-    spawnSync: callable(PROGRAM),
     execFile: callable(PROGRAM),
-    execFileSync: callable(PROGRAM),
-    fork: callable(OPTION),
+    fork: CHILD_PROCESS.fork,
   },
   execa: {
     ...callable(PROGRAM),
     execa: callable(PROGRAM),
     execaSync: callable(PROGRAM),
-    execaCommand: callable(OPTION),
-    execaCommandSync: callable(OPTION),
-    $: callable({ shell: 'option', optionsFrom: 0 }),
+    execaCommand: callable(COMMAND_STRING),
+    execaCommandSync: callable(COMMAND_STRING),
+    // execa < 2: always through a shell.
+    shell: callable(ALWAYS),
+    shellSync: callable(ALWAYS),
+    $: { ...callable(TEMPLATE), sync: callable(TEMPLATE) },
     sync: callable(PROGRAM),
-    command: callable(OPTION),
-    commandSync: callable(OPTION),
+    command: callable(COMMAND_STRING),
+    commandSync: callable(COMMAND_STRING),
   },
+  zx: { $: { ...callable({ shell: 'quoted', program: 'template' }), sync: callable({ shell: 'quoted', program: 'template' }) } },
   shelljs: { exec: callable(ALWAYS) },
-  'cross-spawn': { ...callable(PROGRAM), spawn: callable(PROGRAM), sync: callable(PROGRAM) },
+  'cross-spawn': CROSS_SPAWN,
+  'cross-spawn-async': CROSS_SPAWN,
+  'foreground-child': { ...callable(PROGRAM), foregroundChild: callable(PROGRAM) },
+  'exec-async': callable(PROGRAM),
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -90,14 +117,21 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         'Command injection risk: {{callee}}() runs a command built from data {{through}}. Run the program itself with an argument array: execFile()/spawn() without a shell.',
       requestInputCommand:
         'Command injection: {{callee}}() runs a command built from {{origin}} ({{source}}) {{through}}. Run the program itself with an argument array (execFile()/spawn() without a shell), and validate the input against an allow-list.',
+      programFromRequestInput:
+        'Command injection: {{callee}}() runs a program named by request input ({{source}}), so whoever sends the request chooses what runs. Pick the program from a fixed table of allowed ones.',
       useExecFile: "Run '{{file}}' with {{replacement}}() and an argument array, without a shell.",
     },
   },
   create(context) {
     const [{ allowConstantCommands = false } = {}] = context.options;
     const { sourceCode } = context;
-    return trackModuleCalls(context, { modules: SHELL_FUNCTIONS }, ({ calls }) => {
+    return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
       for (const call of calls) {
+        const program = findProgramFromRequestInput(sourceCode, call);
+        if (program) {
+          context.report({ node: call.node, messageId: 'programFromRequestInput', data: { callee: call.name, source: program } });
+          continue;
+        }
         for (const run of iterateCommandRuns(sourceCode, call)) {
           const data = classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
@@ -144,7 +178,7 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
     yield { node: call.node, command: args?.slice(0, 1), through: THROUGH_A_SHELL };
     return;
   }
-  if (!args) return;
+  if (!args || info.shell === 'quoted') return;
   const through = describeShellOption(sourceCode, args, info.optionsFrom);
   if (through) {
     const parts = getCommandParts(sourceCode, args);
@@ -152,8 +186,21 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
     else yield* iterateBoundCommandRuns(sourceCode, call.node, through);
     return;
   }
-  const invocation = info.runsProgram ? findShellInvocation(sourceCode, args) : undefined;
+  const invocation = info.program === 'file' ? findShellInvocation(sourceCode, args) : undefined;
   if (invocation) yield { node: call.node, command: invocation.command, through: `through ${invocation.through}` };
+}
+
+/**
+ * The request input that names the program a call runs without a shell (`spawn(req.query.cmd)`,
+ * `` $`${req.body.tool} --version` ``). With a shell, the command line is what is reported.
+ */
+function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
+  const { info } = call;
+  const [first] = call.arguments ?? [];
+  if (info.shell === 'always' || !info.program || !first || first.type === 'SpreadElement') return undefined;
+  if (info.shell === 'option' && describeShellOption(sourceCode, call.arguments ?? [], info.optionsFrom)) return undefined;
+  const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';
+  return findRequestInputNaming(sourceCode, first, names);
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
-import { getStaticKeyName, resolveVariable, unwrapExpression } from './ast.js';
+import { getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from './ast.js';
 import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
@@ -20,6 +20,8 @@ export function describeOrigin(source: InputSource): string {
   if (source === 'process.env') return 'an environment variable';
   return 'request input';
 }
+
+const MAX_NAMING_DEPTH = 8;
 
 const REQUEST_OBJECTS = new Set(['req', 'request']);
 const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
@@ -38,6 +40,49 @@ export function classifyData(sourceCode: SourceCode, nodes: readonly ESTree.Node
     if (source) return { constant: false, source };
   }
   return { constant: false, source: undefined };
+}
+
+/**
+ * The request input that names a program: `req.query.cmd`, a local destructured from it,
+ * `String(req.body.tool)`, or a path or command line built with it: anywhere in a path
+ * (`./workers/${req.params.name}` can climb out with `..`), only as the first word of a command
+ * line (`${req.query.tool} --help`). A lookup in a table (`TOOLS[req.query.tool]`) is not: the
+ * table chooses the value.
+ */
+export function findRequestInputNaming(
+  sourceCode: SourceCode,
+  node: ESTree.Node,
+  names: 'path' | 'first-word',
+  depth = 0,
+): InputSource | undefined {
+  const target = unwrapExpression(node);
+  if (depth > MAX_NAMING_DEPTH) return undefined;
+  const next = (child: ESTree.Node | undefined) => (child ? findRequestInputNaming(sourceCode, child, names, depth + 1) : undefined);
+  switch (target.type) {
+    case 'MemberExpression': {
+      const source = nameInputSource(sourceCode, target);
+      if (source) return isRequestInput(source) ? source : undefined;
+      return target.computed && target.property.type !== 'Literal' ? undefined : next(target.object);
+    }
+    case 'Identifier': {
+      const variable = resolveVariable(sourceCode, target);
+      return next((variable && getSingleInitializer(variable)) ?? undefined);
+    }
+    case 'TemplateLiteral':
+      if (names === 'path') return target.expressions.map(next).find(Boolean);
+      return target.quasis[0]?.value.cooked?.trim() === '' ? next(target.expressions[0]) : undefined;
+    case 'BinaryExpression':
+      if (target.operator !== '+' || target.left.type === 'PrivateIdentifier') return undefined;
+      return next(target.left) ?? (names === 'path' ? next(target.right) : undefined);
+    case 'CallExpression':
+      return target.callee.type === 'Identifier' && target.callee.name === 'String' ? next(target.arguments[0]) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function isRequestInput(source: InputSource): boolean {
+  return source !== 'process.argv' && source !== 'process.env';
 }
 
 /** Whether `node` has a value known without running the program. */

@@ -93,7 +93,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow running commands through a shell (command injection)',
+      description: 'Disallow running commands through a shell, or a program named by request input (command injection)',
       recommended: true,
     },
     hasSuggestions: true,

@@ -322,6 +322,15 @@ createRuleTester().run('no-shell-exec', rule, {
     constantCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", "ls -la | wc -l"]);', 'child_process.spawn', undefined, 'through `sh -c`'),
     // A shell started by env, after env's switches and assignments.
     dataCommand('const { spawn } = require("child_process"); spawn("/usr/bin/env", ["-i", "LANG=C", "bash", "-c", command]);', 'child_process.spawn', {}, 'through `/usr/bin/env bash -c`'),
+    // One of a few constants, chosen by a condition or returned by a local function, is constant.
+    constantCommand('import { exec } from "node:child_process"; exec(process.platform === "win32" ? "dir /b" : "ls -1", done);', 'child_process.exec'),
+    constantCommand(
+      'import { execSync } from "node:child_process"; function listCommand() { if (process.platform === "win32") return "dir /b"; return "ls -1"; } execSync(listCommand());',
+      'child_process.execSync',
+    ),
+    constantCommand('import { exec } from "node:child_process"; const dry = args.includes("-n"); const cmd = `git ${dry ? "status" : "commit -m wip"}`; exec(cmd);', 'child_process.exec'),
+    dataCommand('import { exec } from "node:child_process"; const command = (dir) => "ls " + dir; exec(command(target));', 'child_process.exec'),
+    dataCommand('import { exec } from "node:child_process"; exec(useDefault ? "make" : buildCommand);', 'child_process.exec'),
     // After `sh -c line`, arguments are $0, $1...: data, but not parsed as shell code.
     constantCommand(
       'const { spawn } = require("child_process"); spawn("/bin/sh", ["-c", \'ulimit -c 0; exec "$0" "$@"\', process.execPath, ...nodeArgs]);',

@@ -81,6 +81,7 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     'const vm = require("vm"); vm.runInNewContext("1 + 1", sandbox);',
     'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
     'eval("2 + 2");',
+    'const sum = eval(debug ? "1 + 1" : "2 + 2"); const make = () => "return 1"; new Function(make());',
     // Timers given a callback, or a constant string: no code from data.
     'setTimeout(tick, 1000); setInterval(() => poll(queue), delay);',
     'function later(callback) { setTimeout(callback, 10); }',

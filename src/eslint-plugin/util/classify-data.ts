@@ -4,7 +4,7 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
-import { getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from './ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, resolveVariable, unwrapExpression } from './ast.js';
 import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
@@ -22,6 +22,7 @@ export function describeOrigin(source: InputSource): string {
 }
 
 const MAX_NAMING_DEPTH = 8;
+const MAX_CONSTANT_DEPTH = 8;
 
 const REQUEST_OBJECTS = new Set(['req', 'request']);
 const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
@@ -85,10 +86,59 @@ function isRequestInput(source: InputSource): boolean {
   return source !== 'process.argv' && source !== 'process.env';
 }
 
-/** Whether `node` has a value known without running the program. */
-function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
+/**
+ * Whether every value `node` can take is known without running the program: a static value, or
+ * one of a few constants chosen by a condition (`isWindows ? 'dir' : 'ls'`), built from such
+ * choices, or returned by a local function whose every `return` is constant.
+ */
+function isConstant(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
   if (node.type === 'SpreadElement') return false;
-  return getStaticValue(node as never, sourceCode.getScope(node)) !== null;
+  if (getStaticValue(node as never, sourceCode.getScope(node)) !== null) return true;
+  if (depth >= MAX_CONSTANT_DEPTH) return false;
+  const constant = (child: ESTree.Node | null | undefined): boolean => !!child && isConstant(sourceCode, child, depth + 1);
+  const target = unwrapExpression(node);
+  switch (target.type) {
+    case 'ConditionalExpression':
+      return constant(target.consequent) && constant(target.alternate);
+    case 'TemplateLiteral':
+      return target.expressions.every(constant);
+    case 'BinaryExpression':
+      return target.operator === '+' && target.left.type !== 'PrivateIdentifier' && constant(target.left) && constant(target.right);
+    case 'ArrayExpression':
+      return target.elements.every(constant);
+    case 'Identifier': {
+      const variable = resolveVariable(sourceCode, target);
+      return constant(variable && getSingleInitializer(variable));
+    }
+    case 'CallExpression': {
+      const returned = target.callee.type === 'Identifier' ? findLocalReturns(sourceCode, target.callee) : undefined;
+      return returned !== undefined && returned.length > 0 && returned.every(constant);
+    }
+    default:
+      return false;
+  }
+}
+
+/** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */
+function findLocalReturns(sourceCode: SourceCode, callee: ESTree.Identifier): (ESTree.Node | null)[] | undefined {
+  const variable = resolveVariable(sourceCode, callee);
+  const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  const fn =
+    definition?.type === 'FunctionName'
+      ? definition.node
+      : variable && definition?.type === 'Variable'
+        ? getSingleInitializer(variable)
+        : undefined;
+  if (fn?.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return [fn.body];
+  if (fn?.type !== 'FunctionDeclaration' && fn?.type !== 'FunctionExpression' && fn?.type !== 'ArrowFunctionExpression') return undefined;
+  if (fn.async || fn.generator) return undefined;
+  const returned: (ESTree.Node | null)[] = [];
+  const visit = (node: ESTree.Node): void => {
+    if (node.type === 'ReturnStatement') returned.push(node.argument ?? null);
+    for (const child of getChildNodes(sourceCode, node)) if (!isFunctionNode(child)) visit(child);
+  };
+  visit(fn.body);
+  return returned;
 }
 
 /** The input `node` is: `req.query`, `ctx.request.body`, `process.argv`, `process.env`... */

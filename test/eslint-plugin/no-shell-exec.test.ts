@@ -195,6 +195,16 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const cp = require("child_process"); class Runner { constructor() { this.run = cp.execSync; } go(command) { return this.run(command); } }', 'child_process.execSync'),
     dataCommand('import { exec } from "node:child_process"; class Shell { #run = exec; go() { const later = () => this.#run(command); later(); } }', 'child_process.exec'),
     dataCommand('import cp = require("child_process"); cp.exec(command);', 'child_process.exec', typescript()),
+    // Compiled output: tsc, SWC, Babel and esbuild wrap require() in interop helpers.
+    dataCommand('const child_process_1 = require("child_process"); (0, child_process_1.execSync)(command);', 'child_process.execSync'),
+    dataCommand(
+      'const _child_process = /*#__PURE__*/ _interop_require_default(require("child_process")); _child_process.default.execSync(command);',
+      'child_process.execSync',
+    ),
+    dataCommand('var cp = _interopRequireWildcard(require("child_process")); cp.exec(command);', 'child_process.exec'),
+    dataCommand('const child_process_1 = tslib.__importDefault(require("node:child_process")); child_process_1.default.exec(command);', 'child_process.exec'),
+    dataCommand('const import_child_process = __toESM(require("child_process")); (0, import_child_process.execSync)(command);', 'child_process.execSync'),
+    dataCommand('var _execa = _interopRequireDefault(require("execa")); (0, _execa.default)(command, { shell: true });', 'execa'),
     // Severity: request input named, through a short local flow.
     requestInput('const { exec } = require("child_process"); exec("ls " + req.query.dir);', 'child_process.exec', 'req.query'),
     requestInput('import { execSync } from "node:child_process"; execSync(`convert ${req.body.file} out.png`);', 'child_process.execSync', 'req.body'),

@@ -95,6 +95,7 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     reviver('const serialize = require("node-serialize"); serialize.unserialize(cookie);', 'node-serialize.unserialize'),
     reviver('import { unserialize } from "node-serialize"; unserialize(req.cookies.profile);', 'node-serialize.unserialize'),
     reviver('import * as ser from "node-serialize"; ser.unserialize(data);', 'node-serialize.unserialize'),
+    reviver('var _nodeSerialize = _interopRequireDefault(require("node-serialize")); _nodeSerialize.default.unserialize(data);', 'node-serialize.unserialize'),
     reviver('const { deserialize: load } = require("serialize-to-js"); load(text);', 'serialize-to-js.deserialize'),
     reviver('import funcster from "funcster"; funcster.deepDeserialize(payload);', 'funcster.deepDeserialize'),
     reviver('const Cryo = require("cryo"); const parse = Cryo.parse; parse(text);', 'cryo.parse'),

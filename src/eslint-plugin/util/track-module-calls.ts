@@ -211,7 +211,7 @@ class ReferenceCollector {
   *#getRequireLikeEntries(): Generator<Entry> {
     for (const { node } of this.#tracker.iterateGlobalReferences(REQUIRE_LIKE)) {
       const entry = requireLikeEntry(node);
-      if (entry) yield entry;
+      if (entry) yield findInteropWrapper(entry) ?? entry;
     }
   }
 
@@ -384,6 +384,23 @@ function requireLikeEntry(node: ESTree.Node): Entry | undefined {
   const specifier = argument ? getStringIfConstant(argument as never) : null;
   return specifier === null ? undefined : { node, specifier, namespace: false, members: [] };
 }
+
+/**
+ * Compiled ES modules wrap `require()` in an interop helper (`_interop_require_default(require('x'))`
+ * from SWC, `_interopRequireDefault`/`_interopRequireWildcard` from Babel, `__importDefault`/
+ * `__importStar` from tsc, `__toESM` from esbuild) and read the exports from the result, directly or
+ * under `default`: the wrapper call is then the entry, as a namespace.
+ */
+function findInteropWrapper(entry: Entry): Entry | undefined {
+  const wrapper = (entry.node as Node).parent;
+  if (wrapper?.type !== 'CallExpression' || wrapper.arguments[0] !== entry.node) return undefined;
+  const callee = unwrapExpression(wrapper.callee);
+  const name = callee.type === 'MemberExpression' ? getStaticKeyName(callee.property, callee.computed) : callee.type === 'Identifier' ? callee.name : undefined;
+  return name !== undefined && INTEROP_HELPER.test(name) ? { ...entry, node: wrapper, namespace: true } : undefined;
+}
+
+/** The interop helpers' names as the compilers emit them. */
+const INTEROP_HELPER = /^_*(?:interop_?require_?(?:default|wildcard)|importdefault|importstar|toesm)$/iu;
 
 /** The identifiers a parameter binds, with the member each one takes: `ns`, or `{ a, b: c }`. */
 function listBindings(

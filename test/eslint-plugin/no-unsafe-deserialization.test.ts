@@ -173,6 +173,9 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('const value = globalThis.eval(`(${serialized})`);', 'eval'),
     codeFromData('const revive = new Function("return " + text); revive();', 'Function'),
     codeFromData('const revive = Function(source)();', 'Function'),
+    // A code generator: a function with named parameters, compiled from generated source.
+    report('const validate = new Function("data", "schema", source);', 'generatedCode', { callee: 'Function' }),
+    report('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'generatedCode', { callee: 'Function' }),
     report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
       callee: 'vm.runInNewContext',
       source: 'req.body',

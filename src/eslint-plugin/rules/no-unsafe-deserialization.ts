@@ -18,6 +18,7 @@ export type MessageIds =
   | 'unknownYamlVersion'
   | 'bsonEvalFunctions'
   | 'codeFromData'
+  | 'generatedCode'
   | 'codeFromRequestInput';
 
 /** What makes a tracked function or value dangerous. */
@@ -140,6 +141,8 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         '{{callee}}() with `evalFunctions: true` turns stored code into live functions: drop the option and keep code out of documents.',
       codeFromData:
         '{{callee}}() runs code built from a value that is not a constant: if any of it can come from outside, that is code execution. Revive data with JSON.parse() and a schema validator, copy objects with structuredClone(), build behaviour with closures.',
+      generatedCode:
+        '{{callee}}() compiles source this program generates into a function with named parameters, as template engines and schema compilers do. Pass outside values as arguments or escape them; never splice them into the source.',
       codeFromRequestInput:
         '{{callee}}() turns {{origin}} ({{source}}) into code: whoever controls it runs code in this process. Parse data with JSON.parse() and a schema validator instead.',
     },
@@ -187,9 +190,13 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
           if (call.info.codeArguments === 'first-if-string' && !data.source && !(first && isStringBuilt(sourceCode, first))) {
             return undefined;
           }
-          return data.source
-            ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source, origin: describeOrigin(data.source) } }
-            : { messageId: 'codeFromData', data: { callee } };
+          if (data.source) {
+            return { messageId: 'codeFromRequestInput', data: { callee, source: data.source, origin: describeOrigin(data.source) } };
+          }
+          // `new Function('a', 'b', body)`: a code generator builds a function with parameters; a
+          // reviver evaluates text (`new Function('return ' + text)`, `eval('(' + text + ')')`).
+          const generator = call.info.codeArguments === 'all' && (args?.length ?? 0) >= 2;
+          return { messageId: generator ? 'generatedCode' : 'codeFromData', data: { callee } };
         }
         default:
           return undefined;

@@ -133,6 +133,9 @@ createRuleTester().run('no-shell-exec', rule, {
     // Template tags quote each value: execa's `$` runs no shell, zx's quotes for bash.
     'import { $ } from "execa"; await $`git log ${req.query.ref}`;',
     'import { $ } from "zx"; await $`rm -rf ${req.body.dir}`; await $({ cwd: dir })`ls ${pattern}`;',
+    // ssh2: a client's other methods, and a local class of the same name.
+    'const { Client } = require("ssh2"); const conn = new Client(); conn.on("ready", () => conn.sftp(done)); conn.connect(options);',
+    'class Client { exec(command) { return command; } } const conn = new Client(); conn.exec(command);',
     // Referenced but never called.
     'import { exec } from "node:child_process"; export const runner = { exec };',
     // Allowed by option.
@@ -363,6 +366,27 @@ createRuleTester().run('no-shell-exec', rule, {
     programFromInput('import { $ } from "execa"; await $`${req.query.tool} --version`;', 'execa.$', 'req.query'),
     programFromInput('import { $ } from "zx"; await $`${req.body.bin} ${args}`;', 'zx.$', 'req.body'),
     programFromInput('const { $ } = require("zx"); $.sync`${request.query.bin}`;', 'zx.$.sync', 'request.query'),
+    // A remote shell: ssh2's Client#exec runs a command line on the other host.
+    dataCommand(
+      'const { Client } = require("ssh2"); const conn = new Client(); conn.on("ready", () => conn.exec(`tail -n ${lines} /var/log/app.log`, done));',
+      'ssh2.Client#exec',
+      {},
+      'through a shell on the remote host',
+    ),
+    requestInput(
+      'import { Client } from "ssh2"; const conn = new Client(); app.get("/ls", (req, res) => conn.exec("ls " + req.query.dir, done));',
+      'ssh2.Client#exec',
+      'req.query',
+      {},
+      'through a shell on the remote host',
+    ),
+    dataCommand(
+      'import ssh2 from "ssh2"; export class Remote { conn = new ssh2.Client(); run(command) { this.conn.exec(command, done); } }',
+      'ssh2.Client#exec',
+      {},
+      'through a shell on the remote host',
+    ),
+    constantCommand('const { Client } = require("ssh2"); const conn = new Client(); conn.exec("uptime", done);', 'ssh2.Client#exec', undefined, 'through a shell on the remote host'),
     // Wrappers and their generations.
     dataCommand('const execa = require("execa"); execa.shell(`tar czf ${archive} ${dir}`);', 'execa.shell'),
     dataCommand('const execa = require("execa"); execa.shellSync(command);', 'execa.shellSync'),

@@ -1,13 +1,14 @@
 // bastion/no-shell-exec: commands run through a shell (`/bin/sh -c`, `cmd.exe /c`), where one
 // unescaped value turns into command injection. See docs/rules/no-shell-exec.md.
 import type { Rule } from 'eslint';
-import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
+import { CALL, CONSTRUCT, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
-import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
+import { getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
 import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findOption, resolveObjectExpression } from '../util/find-option.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
+import { findStoredReads } from '../util/find-stored-reads.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
@@ -25,7 +26,9 @@ export type ShellUse =
    */
   | { readonly shell: 'option'; readonly optionsFrom: number; readonly program?: ProgramAt }
   /** A shell that quotes every interpolated value (zx's `$`): only the program is open to data. */
-  | { readonly shell: 'quoted'; readonly program: ProgramAt };
+  | { readonly shell: 'quoted'; readonly program: ProgramAt }
+  /** A client (`new`) whose `method` runs a command line in another host's shell (ssh2's `Client#exec`). */
+  | { readonly shell: 'remote'; readonly method: string };
 
 /**
  * Where a call names the program it runs: `file`, the first argument, with the second its argument
@@ -86,6 +89,7 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   'cross-spawn-async': CROSS_SPAWN,
   'foreground-child': { ...callable(PROGRAM), foregroundChild: callable(PROGRAM) },
   'exec-async': callable(PROGRAM),
+  ssh2: { Client: { [CONSTRUCT]: { shell: 'remote', method: 'exec' } } },
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -137,7 +141,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
           if (data.constant && allowConstantCommands) continue;
           context.report({
             node: run.node,
-            ...describe(call, data, run.through),
+            ...describe(run.callee ?? call.name, data, run.through),
             suggest: data.constant && run.node === call.node ? suggestExecFile(sourceCode, call) : [],
           });
         }
@@ -147,11 +151,10 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
 });
 
 function describe(
-  call: TrackedCall<ShellUse>,
+  callee: string,
   data: DataClass,
   through: string,
 ): Pick<Rule.ReportDescriptorOptions, 'data'> & { messageId: MessageIds } {
-  const callee = call.name;
   if (data.constant) return { messageId: 'constantCommand', data: { callee, through } };
   if (!data.source) return { messageId: 'dataCommand', data: { callee, through } };
   return { messageId: 'requestInputCommand', data: { callee, through, source: data.source, origin: describeOrigin(data.source) } };
@@ -163,6 +166,8 @@ interface CommandRun {
   readonly command: readonly ESTree.Node[] | undefined;
   /** How the command reaches a shell, for the message: `through a shell if ...`. */
   readonly through: string;
+  /** The function named in the message, when it is not the tracked one (a client's method). */
+  readonly callee?: string;
 }
 
 /**
@@ -176,6 +181,10 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
   const { info } = call;
   if (info.shell === 'always') {
     yield { node: call.node, command: args?.slice(0, 1), through: THROUGH_A_SHELL };
+    return;
+  }
+  if (info.shell === 'remote') {
+    yield* iterateRemoteRuns(sourceCode, call, info.method);
     return;
   }
   if (!args || info.shell === 'quoted') return;
@@ -197,10 +206,35 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
 function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
   const { info } = call;
   const [first] = call.arguments ?? [];
-  if (info.shell === 'always' || !info.program || !first || first.type === 'SpreadElement') return undefined;
+  if (info.shell === 'always' || info.shell === 'remote' || !info.program || !first || first.type === 'SpreadElement') return undefined;
   if (info.shell === 'option' && describeShellOption(sourceCode, call.arguments ?? [], info.optionsFrom)) return undefined;
   const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';
   return findRequestInputNaming(sourceCode, first, names);
+}
+
+/**
+ * The `method` calls on a client made by `new` (`const conn = new Client(); conn.exec(cmd, cb)`,
+ * also kept in a class field or an object literal): each runs its first argument in a shell on
+ * the remote host.
+ */
+function* iterateRemoteRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string): Generator<CommandRun> {
+  const parent = (call.node as Rule.Node).parent;
+  const holders: ESTree.Node[] = findStoredReads(sourceCode, call.node);
+  if (parent?.type === 'VariableDeclarator' && parent.init === call.node && parent.id.type === 'Identifier') {
+    holders.push(...iterateReads(resolveVariable(sourceCode, parent.id)));
+  }
+  for (const holder of holders) {
+    const member = (holder as Rule.Node).parent;
+    if (member?.type !== 'MemberExpression' || member.object !== holder || getStaticKeyName(member.property, member.computed) !== method) continue;
+    const methodCall = (member as Rule.Node).parent;
+    if (methodCall?.type !== 'CallExpression' || methodCall.callee !== member) continue;
+    yield {
+      node: methodCall,
+      command: methodCall.arguments.slice(0, 1),
+      through: 'through a shell on the remote host',
+      callee: `${call.name}#${method}`,
+    };
+  }
 }
 
 /**

@@ -131,12 +131,13 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     const { sourceCode } = context;
     return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
       for (const call of calls) {
-        const program = findProgramFromRequestInput(sourceCode, call);
+        const runs = [...iterateCommandRuns(sourceCode, call)];
+        // Without a shell, what is left to choose is the program.
+        const program = runs.length === 0 ? findProgramFromRequestInput(sourceCode, call) : undefined;
         if (program) {
           context.report({ node: call.node, messageId: 'programFromRequestInput', data: { callee: call.name, source: program } });
-          continue;
         }
-        for (const run of iterateCommandRuns(sourceCode, call)) {
+        for (const run of runs) {
           const data = classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
           context.report({
@@ -201,13 +202,12 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
 
 /**
  * The request input that names the program a call runs without a shell (`spawn(req.query.cmd)`,
- * `` $`${req.body.tool} --version` ``). With a shell, the command line is what is reported.
+ * `` $`${req.body.tool} --version` ``).
  */
 function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
   const { info } = call;
   const [first] = call.arguments ?? [];
   if (info.shell === 'always' || info.shell === 'remote' || !info.program || !first || first.type === 'SpreadElement') return undefined;
-  if (info.shell === 'option' && describeShellOption(sourceCode, call.arguments ?? [], info.optionsFrom)) return undefined;
   const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';
   return findRequestInputNaming(sourceCode, first, names);
 }

@@ -82,6 +82,9 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
     'eval("2 + 2");',
     'const sum = eval(debug ? "1 + 1" : "2 + 2"); const make = () => "return 1"; new Function(make());',
+    // node:module without compiling code from data.
+    'const Module = require("module"); const m = new Module(file); m.load(file); Module.prototype._compile.call(m, "module.exports = 1", file);',
+    'import { createRequire } from "node:module"; const require = createRequire(import.meta.url); require("./config.cjs");',
     // Timers given a callback, or a constant string: no code from data.
     'setTimeout(tick, 1000); setInterval(() => poll(queue), delay);',
     'function later(callback) { setTimeout(callback, 10); }',
@@ -199,6 +202,17 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     }),
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
+    // "require from string": a module compiled from data.
+    codeFromData(
+      'const Module = require("module"); function requireFromString(code, filename) { const m = new Module(filename); m.paths = Module._nodeModulePaths(dir); m._compile(code, filename); return m.exports; }',
+      'module#_compile',
+    ),
+    report('import { Module } from "node:module"; const plugin = new Module("plugin.js"); plugin._compile(req.body.source, "plugin.js");', 'codeFromRequestInput', {
+      callee: 'module.Module#_compile',
+      source: 'req.body',
+      origin: 'request input',
+    }),
+    codeFromData('import Module from "node:module"; Module.prototype._compile.call(mod, source, filename);', 'module.prototype._compile'),
     // Timers evaluate a string first argument (in browsers): built from data, or request input.
     codeFromData('setTimeout("render(" + state + ")", 0);', 'setTimeout'),
     codeFromData('const step = `advance(${count})`; globalThis.setInterval(step, 100);', 'setInterval'),

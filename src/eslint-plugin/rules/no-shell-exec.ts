@@ -3,12 +3,12 @@
 import type { Rule } from 'eslint';
 import { CALL, CONSTRUCT, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
-import { getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
+import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
 import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findOption, resolveObjectExpression } from '../util/find-option.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
-import { findStoredReads } from '../util/find-stored-reads.js';
+import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
@@ -212,22 +212,9 @@ function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<S
   return findRequestInputNaming(sourceCode, first, names);
 }
 
-/**
- * The `method` calls on a client made by `new` (`const conn = new Client(); conn.exec(cmd, cb)`,
- * also kept in a class field or an object literal): each runs its first argument in a shell on
- * the remote host.
- */
+/** Each `method` call on a client made by `new` runs its first argument in the remote host's shell. */
 function* iterateRemoteRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string): Generator<CommandRun> {
-  const parent = (call.node as Rule.Node).parent;
-  const holders: ESTree.Node[] = findStoredReads(sourceCode, call.node);
-  if (parent?.type === 'VariableDeclarator' && parent.init === call.node && parent.id.type === 'Identifier') {
-    holders.push(...iterateReads(resolveVariable(sourceCode, parent.id)));
-  }
-  for (const holder of holders) {
-    const member = (holder as Rule.Node).parent;
-    if (member?.type !== 'MemberExpression' || member.object !== holder || getStaticKeyName(member.property, member.computed) !== method) continue;
-    const methodCall = (member as Rule.Node).parent;
-    if (methodCall?.type !== 'CallExpression' || methodCall.callee !== member) continue;
+  for (const methodCall of findInstanceMethodCalls(sourceCode, call.node, method)) {
     yield {
       node: methodCall,
       command: methodCall.arguments.slice(0, 1),

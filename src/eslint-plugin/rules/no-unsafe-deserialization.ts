@@ -7,6 +7,7 @@ import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable,
 import { classifyData, describeOrigin } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
+import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { findOption, isOptionTruthy } from '../util/find-option.js';
 import { parseMajorVersion, resolvePackageVersion } from '../util/resolve-package-version.js';
 import { trackModuleCalls, type ModuleReferences, type TrackedCall } from '../util/track-module-calls.js';
@@ -40,12 +41,19 @@ export type Sink =
    * eval-like sinks: unsafe when the code arguments are not constant. `'first-if-string'`: a timer,
    * which evaluates its first argument only when that is a string (browsers; Node throws).
    */
-  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string' };
+  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string' }
+  /** A constructor whose instances' `method` is the sink `calls` (`new Module(f)._compile(code, f)`). */
+  | { readonly check: 'instance'; readonly method: string; readonly calls: Sink };
 
 const REVIVER: Sink = { check: 'reviver' };
 const FIRST_IS_CODE: Sink = { check: 'code', codeArguments: 'first' };
 const ALL_ARE_CODE: Sink = { check: 'code', codeArguments: 'all' };
 const STRING_TIMER: Sink = { check: 'code', codeArguments: 'first-if-string' };
+/** node:module's Module: `_compile(code, filename)` runs code as a module ("require from string"). */
+const COMPILED_MODULE = {
+  [CONSTRUCT]: { check: 'instance', method: '_compile', calls: FIRST_IS_CODE } as Sink,
+  prototype: { _compile: { [CALL]: FIRST_IS_CODE } },
+};
 const BSON_MODULE: Sink = { check: 'bson-module' };
 /** js-yaml-js-types' `function` type, alone or in its `all` list: it builds `!!js/function`. */
 const JS_FUNCTION_TYPE: Sink = { check: 'yaml-schema', safe: false, name: 'the js/function type of js-yaml-js-types' };
@@ -83,6 +91,7 @@ const DESERIALIZERS: TraceMap<Sink> = {
     BSON: bsonFunctions,
     MongoClient: { [CONSTRUCT]: { check: 'bson', optionsIndex: 1 } },
   },
+  module: { ...COMPILED_MODULE, Module: COMPILED_MODULE },
   vm: {
     runInNewContext: callable(FIRST_IS_CODE),
     runInContext: callable(FIRST_IS_CODE),
@@ -152,7 +161,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     const checkYaml = createYamlCheck(context);
     return trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
       const reported = new Set<ESTree.Node>();
-      for (const call of references.calls) {
+      for (const call of references.calls.flatMap((tracked) => expandInstanceCalls(sourceCode, tracked))) {
         const finding = check(call, references);
         if (!finding) continue;
         context.report({ node: call.node, ...finding });
@@ -204,6 +213,20 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     }
   },
 });
+
+/** The method calls on the instance a tracked `new` makes, as calls of their own sink; other calls as they are. */
+function expandInstanceCalls(sourceCode: SourceCode, call: TrackedCall<Sink>): TrackedCall<Sink>[] {
+  const { info } = call;
+  if (info.check !== 'instance') return [call];
+  return findInstanceMethodCalls(sourceCode, call.node, info.method).map((node) => ({
+    ...call,
+    node,
+    arguments: node.arguments,
+    name: `${call.name}#${info.method}`,
+    info: info.calls,
+    style: 'call',
+  }));
+}
 
 /** Whether `node` is visibly a string: a template, a concatenation with one, or a local holding one. */
 function isStringBuilt(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {

@@ -1,11 +1,13 @@
 // Precision and recall per class of each linter on the labeled corpus, in one run.
 import {
+  labelsFor,
   lintCorpus,
   readCorpusLabels,
   scoreFindings,
   type ClassScore,
   type CorpusLabels,
   type FindingClass,
+  type Scoring,
 } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
 import type { AccuracySubject } from './tools.ts';
 
@@ -22,6 +24,7 @@ export interface ClassResult {
 
 export interface AccuracyResult {
   readonly tool: string;
+  readonly scoring: Scoring;
   readonly mapping: string;
   readonly classes: Record<FindingClass, ClassResult>;
 }
@@ -30,6 +33,8 @@ export interface CorpusSummary {
   readonly files: number;
   readonly positives: Record<FindingClass, number>;
   readonly safeLookAlikes: Record<FindingClass, number>;
+  /** Constant commands: positives for the strict contract, negatives for recommended. */
+  readonly strictOnly: Record<FindingClass, number>;
 }
 
 function summarizeCorpus(labels: CorpusLabels): CorpusSummary {
@@ -39,6 +44,7 @@ function summarizeCorpus(labels: CorpusLabels): CorpusSummary {
     files: labels.files.length,
     positives: { shell: count(labels.expected, 'shell'), deserialize: count(labels.expected, 'deserialize') },
     safeLookAlikes: { shell: count(labels.safe, 'shell'), deserialize: count(labels.safe, 'deserialize') },
+    strictOnly: { shell: count(labels.strictOnly, 'shell'), deserialize: count(labels.strictOnly, 'deserialize') },
   };
 }
 
@@ -48,9 +54,9 @@ export async function measureAccuracy(
   const labels = readCorpusLabels();
   const results: AccuracyResult[] = [];
   for (const subject of subjects) {
-    const scores = scoreFindings(labels, await lintCorpus(subject.config, subject.classMap));
+    const scores = scoreFindings(labelsFor(labels, subject.scoring), await lintCorpus(subject.config, subject.classMap));
     const byClass = Object.fromEntries(scores.map((score) => [score.findingClass, toResult(score)]));
-    results.push({ tool: subject.name, mapping: subject.mapping, classes: byClass as Record<FindingClass, ClassResult> });
+    results.push({ tool: subject.name, scoring: subject.scoring, mapping: subject.mapping, classes: byClass as Record<FindingClass, ClassResult> });
   }
   return { corpus: summarizeCorpus(labels), results };
 }

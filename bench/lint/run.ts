@@ -14,7 +14,7 @@ import { ensureBenchDependencies } from '../shared/deps.ts';
 import { median } from '../shared/stats.ts';
 import { measureAccuracy } from './accuracy.ts';
 import { MAX_TIMED_FILE_BYTES, addedToCore, loadTimedFiles, measureRuleTimes, measureSpeed, pluginShareOfCore } from './speed.ts';
-import { BENCH_DIR, bastionAllRules, bastionSubject, loadSdlSubject, securitySubject, speedSubjects, type SpeedSubject } from './tools.ts';
+import { BENCH_DIR, bastionAllRules, bastionRecommendedSubject, bastionSubject, loadSdlSubject, securitySubject, speedSubjects, type SpeedSubject } from './tools.ts';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 const ADDED_TIME_BAR = 0.05;
@@ -34,14 +34,16 @@ function positiveIntegerFromEnv(name: string, fallback: number): number {
 async function runAccuracy() {
   console.log('\n== Accuracy on the labeled corpus (test/fixtures/eslint-plugin/corpus) ==');
   const sdl = await loadSdlSubject();
-  const { corpus, results } = await measureAccuracy([bastionSubject, securitySubject, sdl]);
+  const { corpus, results } = await measureAccuracy([bastionSubject, bastionRecommendedSubject, securitySubject, sdl]);
   console.log(
     `${corpus.files} files; positives: shell ${corpus.positives.shell}, deserialize ${corpus.positives.deserialize}; ` +
+      `constant commands (strict positives, recommended negatives): shell ${corpus.strictOnly.shell}; ` +
       `labeled look-alikes: shell ${corpus.safeLookAlikes.shell}, deserialize ${corpus.safeLookAlikes.deserialize}`,
   );
   console.table(
-    results.map(({ tool, classes }) => ({
+    results.map(({ tool, scoring, classes }) => ({
       tool,
+      scoring,
       'shell precision': formatPercent(classes.shell.precision ?? NaN),
       'shell recall': formatPercent(classes.shell.recall),
       'deserialize precision': formatPercent(classes.deserialize.precision ?? NaN),

@@ -7,7 +7,7 @@ import js from '@eslint/js';
 import security from 'eslint-plugin-security';
 // bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
 import bastion from '../../dist/eslint-plugin/index.js';
-import { BASTION_CLASS_MAP, rulesConfigFor, type ClassMap } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
+import { BASTION_CLASS_MAP, rulesConfigFor, type ClassMap, type Scoring } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
 
 export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
 
@@ -16,15 +16,27 @@ export interface AccuracySubject {
   readonly name: string;
   readonly config: Linter.Config[];
   readonly classMap: ClassMap;
+  /** The contract it is held to: the others report constant commands too, so they are scored as strict. */
+  readonly scoring: Scoring;
   /** Why the rules are mapped as they are, for the report. */
   readonly mapping: string;
 }
 
 export const bastionSubject: AccuracySubject = {
-  name: 'bastion',
+  name: 'bastion (rule defaults)',
   config: [rulesConfigFor(BASTION_CLASS_MAP, { bastion })],
   classMap: BASTION_CLASS_MAP,
+  scoring: 'strict',
   mapping: 'no-shell-exec -> shell, no-unsafe-deserialization -> deserialize',
+};
+
+/** What a user gets: constant commands must not be reported. */
+export const bastionRecommendedSubject: AccuracySubject = {
+  name: 'bastion configs.recommended',
+  config: [bastion.configs.recommended],
+  classMap: BASTION_CLASS_MAP,
+  scoring: 'recommended',
+  mapping: 'as above, with the options the config sets; constant commands count as negatives',
 };
 
 // eslint-plugin-security has no deserialization rule as such; the two that flag code built from
@@ -40,6 +52,7 @@ export const securitySubject: AccuracySubject = {
   name: 'eslint-plugin-security',
   config: [rulesConfigFor(SECURITY_CLASS_MAP, { security })],
   classMap: SECURITY_CLASS_MAP,
+  scoring: 'strict',
   mapping: 'detect-child-process -> shell; detect-eval-with-expression, detect-non-literal-require -> deserialize',
 };
 
@@ -76,6 +89,7 @@ export async function loadSdlSubject(): Promise<AccuracySubject & { readonly ver
     version,
     config: shipped,
     classMap: SDL_CLASS_MAP,
+    scoring: 'strict',
     mapping: 'no rule for shell; its configs enable core no-eval, no-implied-eval, no-new-func -> deserialize',
   };
 }

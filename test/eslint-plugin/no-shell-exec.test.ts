@@ -7,22 +7,37 @@ import { createRuleTester, typescript } from './rule-tester.ts';
 const rule = plugin.rules['no-shell-exec'];
 type Invalid = RuleTester.InvalidTestCase;
 
-/** A case reporting a command built from data (no request input in sight). */
-function dataCommand(code: string, callee: string, extra: Partial<Invalid> = {}): Invalid {
-  return { code, errors: [{ messageId: 'dataCommand', data: { callee } }], ...extra };
+const SHELL = 'through a shell';
+const ORIGINS: Record<string, string> = { 'process.argv': 'a command-line argument', 'process.env': 'an environment variable' };
+
+/** A case reporting a command built from data (no input source in sight). */
+function dataCommand(code: string, callee: string, extra: Partial<Invalid> = {}, through = SHELL): Invalid {
+  return { code, errors: [{ messageId: 'dataCommand', data: { callee, through } }], ...extra };
 }
 
 /** A case reporting a constant command, with the execFile suggestion expected (none by default). */
-function constantCommand(code: string, callee: string, suggestion?: { file: string; output: string }): Invalid {
+function constantCommand(
+  code: string,
+  callee: string,
+  suggestion?: { file: string; output: string },
+  through = SHELL,
+): Invalid {
   const replacement = callee.endsWith('Sync') ? 'execFileSync' : 'execFile';
   const suggestions = suggestion
     ? [{ messageId: 'useExecFile', data: { file: suggestion.file, replacement }, output: suggestion.output }]
     : [];
-  return { code, errors: [{ messageId: 'constantCommand', data: { callee }, suggestions }] };
+  return { code, errors: [{ messageId: 'constantCommand', data: { callee, through }, suggestions }] };
 }
 
-function requestInput(code: string, callee: string, source: string, extra: Partial<Invalid> = {}): Invalid {
-  return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, source } }], ...extra };
+/** A case reporting a command built from input whose source is named (`req.query`, `process.env`). */
+function requestInput(code: string, callee: string, source: string, extra: Partial<Invalid> = {}, through = SHELL): Invalid {
+  const origin = ORIGINS[source] ?? 'request input';
+  return { code, errors: [{ messageId: 'requestInputCommand', data: { callee, through, source, origin } }], ...extra };
+}
+
+/** A case reporting a program (or module) named by request input. */
+function programFromInput(code: string, callee: string, source: string): Invalid {
+  return { code, errors: [{ messageId: 'programFromRequestInput', data: { callee, source } }] };
 }
 
 /** Constant commands the execFile suggestion rewrites: [code, callee, program, suggested output]. */
@@ -88,14 +103,39 @@ createRuleTester().run('no-shell-exec', rule, {
     'const cp = require("child_process"); cp.spawnSync("ls", ["-la"], { stdio: "inherit" });',
     'import { execa, $ } from "execa"; await execa("ls", ["-la"]); await $`ls ${dir}`;',
     'import spawn from "cross-spawn"; spawn("npm", ["install"], { stdio: "inherit" });',
-    // Unknown at lint time: not reported (precision first; see the rule docs).
-    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: process.platform === "win32" });',
+    // The whole options object unknown: it cannot be told from a callback, and a pass-through
+    // wrapper would be reported at every call (see the rule docs).
     'const { spawn } = require("child_process"); spawn(cmd, args, options);',
     'import { $ } from "execa"; export const $$ = $({ shell: true });',
     // `this` is not the instance there: a static method, a plain function inside a method.
     'const cp = require("child_process"); class A { run = cp.exec; static go() { this.run(command); } }',
     'const cp = require("child_process"); class A { run = cp.exec; go() { return function () { this.run(command); }; } }',
     'class Tool { exec(command) { return command; } go() { this.exec("rm -rf /"); } }',
+    // A shell given a script, not a command line; `-c` given to a program that is not a shell.
+    'const { spawn } = require("child_process"); spawn("bash", ["./scripts/deploy.sh", target]);',
+    'const { spawn } = require("child_process"); spawn("/bin/sh", ["-e", "/opt/app/run.sh", name], { stdio: "inherit" });',
+    'const { spawn } = require("child_process"); spawn("bash", ["--login", scriptPath]);',
+    'const { execFile } = require("child_process"); execFile("git", ["-c", `user.name=${name}`, "commit"], done);',
+    'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "C:\\\\tools\\\\build.bat", target]);',
+    'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
+    'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
+    'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "-e", code]); spawn("env", [program, "-c", value]);',
+    // `shell` provably off after a spread, or a spread that adds nothing.
+    'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { ...undefined, stdio: "pipe" });',
+    // The program from a table, from the environment or the command line (the user who runs it
+    // chooses: $EDITOR, a CLI running what it is told), or constant with request input as arguments.
+    'const { spawn } = require("child_process"); const TOOLS = { png: "optipng", jpg: "jpegoptim" }; spawn(TOOLS[req.query.type], [file]);',
+    'const { spawn } = require("child_process"); spawn("convert", [req.query.file, "out.png"]); spawn(process.env.EDITOR, [file], { stdio: "inherit" });',
+    'const { spawn } = require("child_process"); const [, , command, ...rest] = process.argv; spawn(command, rest, { stdio: "inherit" });',
+    'import { execaCommand } from "execa"; await execaCommand(`convert ${req.query.file} out.png`);',
+    // Template tags quote each value: execa's `$` runs no shell, zx's quotes for bash.
+    'import { $ } from "execa"; await $`git log ${req.query.ref}`;',
+    'import { $ } from "zx"; await $`rm -rf ${req.body.dir}`; await $({ cwd: dir })`ls ${pattern}`;',
+    // ssh2: a client's other methods, and a local class of the same name.
+    'const { Client } = require("ssh2"); const conn = new Client(); conn.on("ready", () => conn.sftp(done)); conn.connect(options);',
+    'class Client { exec(command) { return command; } } const conn = new Client(); conn.exec(command);',
     // Referenced but never called.
     'import { exec } from "node:child_process"; export const runner = { exec };',
     // Allowed by option.
@@ -142,8 +182,8 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('globalThis.require("child_process").exec(command);', 'child_process.exec'),
     dataCommand('const cp = require("child_process"); cp["exec"](command); cp?.execSync?.(command);', 'child_process.exec', {
       errors: [
-        { messageId: 'dataCommand', data: { callee: 'child_process.exec' } },
-        { messageId: 'dataCommand', data: { callee: 'child_process.execSync' } },
+        { messageId: 'dataCommand', data: { callee: 'child_process.exec', through: SHELL } },
+        { messageId: 'dataCommand', data: { callee: 'child_process.execSync', through: SHELL } },
       ],
     }),
     dataCommand('const cp = require("child_process"); (cp.exec as typeof cp.exec)(command!);', 'child_process.exec', typescript()),
@@ -158,6 +198,16 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const cp = require("child_process"); class Runner { constructor() { this.run = cp.execSync; } go(command) { return this.run(command); } }', 'child_process.execSync'),
     dataCommand('import { exec } from "node:child_process"; class Shell { #run = exec; go() { const later = () => this.#run(command); later(); } }', 'child_process.exec'),
     dataCommand('import cp = require("child_process"); cp.exec(command);', 'child_process.exec', typescript()),
+    // Compiled output: tsc, SWC, Babel and esbuild wrap require() in interop helpers.
+    dataCommand('const child_process_1 = require("child_process"); (0, child_process_1.execSync)(command);', 'child_process.execSync'),
+    dataCommand(
+      'const _child_process = /*#__PURE__*/ _interop_require_default(require("child_process")); _child_process.default.execSync(command);',
+      'child_process.execSync',
+    ),
+    dataCommand('var cp = _interopRequireWildcard(require("child_process")); cp.exec(command);', 'child_process.exec'),
+    dataCommand('const child_process_1 = tslib.__importDefault(require("node:child_process")); child_process_1.default.exec(command);', 'child_process.exec'),
+    dataCommand('const import_child_process = __toESM(require("child_process")); (0, import_child_process.execSync)(command);', 'child_process.execSync'),
+    dataCommand('var _execa = _interopRequireDefault(require("execa")); (0, _execa.default)(command, { shell: true });', 'execa'),
     // Severity: request input named, through a short local flow.
     requestInput('const { exec } = require("child_process"); exec("ls " + req.query.dir);', 'child_process.exec', 'req.query'),
     requestInput('import { execSync } from "node:child_process"; execSync(`convert ${req.body.file} out.png`);', 'child_process.execSync', 'req.body'),
@@ -177,7 +227,174 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const { execFileSync } = require("child_process"); const base = { shell: true }; execFileSync(file, args, { ...base });', 'child_process.execFileSync'),
     dataCommand('import { fork } from "node:child_process"; fork(modulePath, args, { shell: true });', 'child_process.fork'),
     constantCommand('const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true });', 'child_process.spawn'),
-    // Wrappers.
+    // A `shell` that is not provably false: the message says on which condition.
+    dataCommand(
+      'const { spawn } = require("child_process"); spawn(command, args, { shell: process.platform === "win32" });',
+      'child_process.spawn',
+      {},
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); function run(file, args, useShell) { return spawnSync(file, args, { shell: useShell }); }',
+      'child_process.spawnSync',
+      {},
+      'through a shell when `shell: useShell` is truthy',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); const isWindows = process.platform === "win32"; spawn(command, args, { shell: isWindows, stdio: "inherit" });',
+      'child_process.spawn',
+      {},
+      'through a shell when `shell: isWindows` is truthy',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); export const run = (command, args, options) => spawn(command, args, { stdio: "inherit", ...options });',
+      'child_process.spawn',
+      {},
+      'through a shell if `...options` sets `shell`',
+    ),
+    dataCommand(
+      'import { execa } from "execa"; await execa(file, args, { shell: false, ...(verbose ? { stdio: "inherit" } : {}) });',
+      'execa.execa',
+      {},
+      'through a shell if `...(verbose ? { stdio: "inherit" } : {})` sets `shell`',
+    ),
+    requestInput(
+      'const { execFile } = require("child_process"); const opts = { shell: process.platform === "win32" }; execFile("convert", [req.query.file, "out.png"], opts, done);',
+      'child_process.execFile',
+      'req.query',
+      {},
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    constantCommand(
+      'const { spawn } = require("child_process"); spawn("npm", ["install"], { shell: process.platform === "win32" });',
+      'child_process.spawn',
+      undefined,
+      'through a shell when `shell: process.platform === "win32"` is truthy',
+    ),
+    // A shell named as the program, with its command flag: no `shell` option needed.
+    dataCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", command]);', 'child_process.spawn', {}, 'through `sh -c`'),
+    requestInput(
+      'import { execFile } from "node:child_process"; execFile("/bin/bash", ["-c", "ping -c 1 " + req.query.host], done);',
+      'child_process.execFile',
+      'req.query',
+      {},
+      'through `/bin/bash -c`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "/s", "/c", `"${command}"`], { windowsVerbatimArguments: true });',
+      'child_process.spawn',
+      {},
+      'through `cmd.exe /c`',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); spawnSync("powershell.exe", ["-NoProfile", "-Command", script]);',
+      'child_process.spawnSync',
+      {},
+      'through `powershell.exe -Command`',
+    ),
+    dataCommand(
+      'const { spawnSync } = require("child_process"); const SH = "/bin/sh"; const FLAG = "-c"; spawnSync(SH, [FLAG, line]);',
+      'child_process.spawnSync',
+      {},
+      'through `/bin/sh -c`',
+    ),
+    requestInput(
+      'import { spawn } from "node:child_process"; spawn(process.env.SHELL, ["-lc", `tail -n ${req.query.lines} app.log`]);',
+      'child_process.spawn',
+      'req.query',
+      {},
+      'through `process.env.SHELL -lc`',
+    ),
+    dataCommand(
+      'import { spawn } from "node:child_process"; spawn(process.env.ComSpec || "cmd.exe", ["/c", command]);',
+      'child_process.spawn',
+      {},
+      'through `process.env.ComSpec || "cmd.exe" /c`',
+    ),
+    dataCommand(
+      'import { spawn } from "node:child_process"; const isWin = process.platform === "win32"; const shell = isWin ? "cmd.exe" : "/bin/sh"; const flag = isWin ? "/c" : "-c"; spawn(shell, [flag, command], { stdio: "inherit" });',
+      'child_process.spawn',
+      {},
+      'through `shell flag`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); const args = ["-e"]; args.push("-c"); args.push(command); spawn("bash", args);',
+      'child_process.spawn',
+      {},
+      'through `bash -c`',
+    ),
+    dataCommand(
+      'const { spawn } = require("child_process"); let args; if (win) args = ["/c", command]; else args = ["-c", command]; spawn(win ? "cmd" : "sh", args);',
+      'child_process.spawn',
+      {},
+      'through `win ? "cmd" : "sh" /c`',
+    ),
+    dataCommand('import { execa } from "execa"; await execa("sh", ["-c", `git log ${ref}`]);', 'execa.execa', {}, 'through `sh -c`'),
+    dataCommand('import spawn from "cross-spawn"; spawn.sync("bash", ["-lc", command], { stdio: "inherit" });', 'cross-spawn.sync', {}, 'through `bash -lc`'),
+    dataCommand('const { spawn } = require("child_process"); function shell(args) { return spawn("bash", args); }', 'child_process.spawn', {}, 'through `bash`'),
+    constantCommand('const { spawn } = require("child_process"); spawn("sh", ["-c", "ls -la | wc -l"]);', 'child_process.spawn', undefined, 'through `sh -c`'),
+    // A shell started by env, after env's switches and assignments.
+    dataCommand('const { spawn } = require("child_process"); spawn("/usr/bin/env", ["-i", "LANG=C", "bash", "-c", command]);', 'child_process.spawn', {}, 'through `/usr/bin/env bash -c`'),
+    // One of a few constants, chosen by a condition or returned by a local function, is constant.
+    constantCommand('import { exec } from "node:child_process"; exec(process.platform === "win32" ? "dir /b" : "ls -1", done);', 'child_process.exec'),
+    constantCommand(
+      'import { execSync } from "node:child_process"; function listCommand() { if (process.platform === "win32") return "dir /b"; return "ls -1"; } execSync(listCommand());',
+      'child_process.execSync',
+    ),
+    constantCommand('import { exec } from "node:child_process"; const dry = args.includes("-n"); const cmd = `git ${dry ? "status" : "commit -m wip"}`; exec(cmd);', 'child_process.exec'),
+    dataCommand('import { exec } from "node:child_process"; const command = (dir) => "ls " + dir; exec(command(target));', 'child_process.exec'),
+    dataCommand('import { exec } from "node:child_process"; exec(useDefault ? "make" : buildCommand);', 'child_process.exec'),
+    // After `sh -c line`, arguments are $0, $1...: data, but not parsed as shell code.
+    constantCommand(
+      'const { spawn } = require("child_process"); spawn("/bin/sh", ["-c", \'ulimit -c 0; exec "$0" "$@"\', process.execPath, ...nodeArgs]);',
+      'child_process.spawn',
+      undefined,
+      'through `/bin/sh -c`',
+    ),
+    // cmd.exe joins every argument after /c into the command line.
+    dataCommand('const { spawn } = require("child_process"); spawn("cmd", ["/c", "build.bat", target]);', 'child_process.spawn', {}, 'through `cmd /c`'),
+    // The program itself from request input: no shell, but the caller chooses what runs.
+    programFromInput('const { spawn } = require("child_process"); spawn(req.query.cmd);', 'child_process.spawn', 'req.query'),
+    programFromInput(
+      'import { execFile } from "node:child_process"; app.post("/run", (req, res) => { const { tool } = req.body; execFile(tool, ["--version"], (e, out) => res.send(out)); });',
+      'child_process.execFile',
+      'req.body',
+    ),
+    programFromInput('import { fork } from "node:child_process"; fork(`./workers/${req.params.worker}`);', 'child_process.fork', 'req.params'),
+    programFromInput('const { spawnSync } = require("child_process"); spawnSync(String(req.query.bin), args);', 'child_process.spawnSync', 'req.query'),
+    programFromInput('import { execaCommand } from "execa"; await execaCommand(`${req.query.cmd} --help`);', 'execa.execaCommand', 'req.query'),
+    programFromInput('import { $ } from "execa"; await $`${req.query.tool} --version`;', 'execa.$', 'req.query'),
+    programFromInput('import { $ } from "zx"; await $`${req.body.bin} ${args}`;', 'zx.$', 'req.body'),
+    programFromInput('const { $ } = require("zx"); $.sync`${request.query.bin}`;', 'zx.$.sync', 'request.query'),
+    // A remote shell: ssh2's Client#exec runs a command line on the other host.
+    dataCommand(
+      'const { Client } = require("ssh2"); const conn = new Client(); conn.on("ready", () => conn.exec(`tail -n ${lines} /var/log/app.log`, done));',
+      'ssh2.Client#exec',
+      {},
+      'through a shell on the remote host',
+    ),
+    requestInput(
+      'import { Client } from "ssh2"; const conn = new Client(); app.get("/ls", (req, res) => conn.exec("ls " + req.query.dir, done));',
+      'ssh2.Client#exec',
+      'req.query',
+      {},
+      'through a shell on the remote host',
+    ),
+    dataCommand(
+      'import ssh2 from "ssh2"; export class Remote { conn = new ssh2.Client(); run(command) { this.conn.exec(command, done); } }',
+      'ssh2.Client#exec',
+      {},
+      'through a shell on the remote host',
+    ),
+    constantCommand('const { Client } = require("ssh2"); const conn = new Client(); conn.exec("uptime", done);', 'ssh2.Client#exec', undefined, 'through a shell on the remote host'),
+    // Wrappers and their generations.
+    dataCommand('const execa = require("execa"); execa.shell(`tar czf ${archive} ${dir}`);', 'execa.shell'),
+    dataCommand('const execa = require("execa"); execa.shellSync(command);', 'execa.shellSync'),
+    dataCommand('import spawn from "cross-spawn-async"; spawn(command, args, { shell: true });', 'cross-spawn-async'),
+    dataCommand('const { exec } = require("child-process-promise"); exec(`git clone ${url}`);', 'child-process-promise.exec'),
+    dataCommand('const cp = require("mz/child_process"); await cp.exec(command);', 'mz/child_process.exec'),
+    dataCommand('import { foregroundChild } from "foreground-child"; foregroundChild("sh", ["-c", command]);', 'foreground-child.foregroundChild', {}, 'through `sh -c`'),
+    dataCommand('import execAsync from "exec-async"; await execAsync("bash", ["-c", command]);', 'exec-async', {}, 'through `bash -c`'),
     dataCommand('import { execa } from "execa"; await execa(command, { shell: true });', 'execa.execa'),
     dataCommand('import { execaSync } from "execa"; execaSync(file, args, { shell: true });', 'execa.execaSync'),
     dataCommand('const execa = require("execa"); execa(command, args, { shell: true });', 'execa'),
@@ -187,8 +404,8 @@ createRuleTester().run('no-shell-exec', rule, {
     {
       code: 'import { $ } from "execa";\nconst $$ = $({ shell: true });\nawait $$`${command}`;\nawait $$(file, args);',
       errors: [
-        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 3 },
-        { messageId: 'dataCommand', data: { callee: 'execa.$' }, line: 4 },
+        { messageId: 'dataCommand', data: { callee: 'execa.$', through: SHELL }, line: 3 },
+        { messageId: 'dataCommand', data: { callee: 'execa.$', through: SHELL }, line: 4 },
       ],
     },
     constantCommand('const shell = require("shelljs"); shell.exec("npm test");', 'shelljs.exec'),

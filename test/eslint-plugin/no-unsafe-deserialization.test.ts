@@ -81,6 +81,14 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     'const vm = require("vm"); vm.runInNewContext("1 + 1", sandbox);',
     'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
     'eval("2 + 2");',
+    'const sum = eval(debug ? "1 + 1" : "2 + 2"); const make = () => "return 1"; new Function(make());',
+    // node:module without compiling code from data.
+    'const Module = require("module"); const m = new Module(file); m.load(file); Module.prototype._compile.call(m, "module.exports = 1", file);',
+    'import { createRequire } from "node:module"; const require = createRequire(import.meta.url); require("./config.cjs");',
+    // Timers given a callback, or a constant string: no code from data.
+    'setTimeout(tick, 1000); setInterval(() => poll(queue), delay);',
+    'function later(callback) { setTimeout(callback, 10); }',
+    'setTimeout("refresh()", 500);',
     // A local eval or Function is not the global.
     { code: 'function evaluate(eval) { return eval(text); }', languageOptions: { sourceType: 'script' } },
     'import { Function } from "./types.js"; new Function(source);',
@@ -90,6 +98,7 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     reviver('const serialize = require("node-serialize"); serialize.unserialize(cookie);', 'node-serialize.unserialize'),
     reviver('import { unserialize } from "node-serialize"; unserialize(req.cookies.profile);', 'node-serialize.unserialize'),
     reviver('import * as ser from "node-serialize"; ser.unserialize(data);', 'node-serialize.unserialize'),
+    reviver('var _nodeSerialize = _interopRequireDefault(require("node-serialize")); _nodeSerialize.default.unserialize(data);', 'node-serialize.unserialize'),
     reviver('const { deserialize: load } = require("serialize-to-js"); load(text);', 'serialize-to-js.deserialize'),
     reviver('import funcster from "funcster"; funcster.deepDeserialize(payload);', 'funcster.deepDeserialize'),
     reviver('const Cryo = require("cryo"); const parse = Cryo.parse; parse(text);', 'cryo.parse'),
@@ -167,16 +176,47 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('const value = globalThis.eval(`(${serialized})`);', 'eval'),
     codeFromData('const revive = new Function("return " + text); revive();', 'Function'),
     codeFromData('const revive = Function(source)();', 'Function'),
+    // A code generator: a function with named parameters, compiled from generated source.
+    report('const validate = new Function("data", "schema", source);', 'generatedCode', { callee: 'Function' }),
+    report('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'generatedCode', { callee: 'Function' }),
     report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
       callee: 'vm.runInNewContext',
       source: 'req.body',
+      origin: 'request input',
     }),
     report('import { Script } from "node:vm"; const { code } = req.query; new Script(code).runInThisContext();', 'codeFromRequestInput', {
       callee: 'vm.Script',
       source: 'req.query',
+      origin: 'request input',
+    }),
+    // The message names the real source: the command line and the environment are not requests.
+    report('const vm = require("vm"); vm.runInThisContext(process.argv[2]);', 'codeFromRequestInput', {
+      callee: 'vm.runInThisContext',
+      source: 'process.argv',
+      origin: 'a command-line argument',
+    }),
+    report('eval(process.env.STARTUP_HOOK);', 'codeFromRequestInput', {
+      callee: 'eval',
+      source: 'process.env',
+      origin: 'an environment variable',
     }),
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
+    // "require from string": a module compiled from data.
+    codeFromData(
+      'const Module = require("module"); function requireFromString(code, filename) { const m = new Module(filename); m.paths = Module._nodeModulePaths(dir); m._compile(code, filename); return m.exports; }',
+      'module#_compile',
+    ),
+    report('import { Module } from "node:module"; const plugin = new Module("plugin.js"); plugin._compile(req.body.source, "plugin.js");', 'codeFromRequestInput', {
+      callee: 'module.Module#_compile',
+      source: 'req.body',
+      origin: 'request input',
+    }),
+    codeFromData('import Module from "node:module"; Module.prototype._compile.call(mod, source, filename);', 'module.prototype._compile'),
+    // Timers evaluate a string first argument (in browsers): built from data, or request input.
+    codeFromData('setTimeout("render(" + state + ")", 0);', 'setTimeout'),
+    codeFromData('const step = `advance(${count})`; globalThis.setInterval(step, 100);', 'setInterval'),
+    report('setTimeout(req.query.callback, 10);', 'codeFromRequestInput', { callee: 'setTimeout', source: 'req.query', origin: 'request input' }),
     // TypeScript and JSX.
     codeFromData('const value: unknown = eval(`(${serialized as string})`);', 'eval', typescript()),
     yamlSchema(

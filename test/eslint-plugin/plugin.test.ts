@@ -1,9 +1,11 @@
 // The package surface: the rules folder, the registry and docs/rules agree; every rule has full
 // metadata; the configs load in a real ESLint and report on JavaScript, TypeScript and JSX.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import plugin, {
   type NoShellExecMessageIds,
@@ -17,6 +19,7 @@ import regexp from 'eslint-plugin-regexp';
 import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
 
+const requireHere = createRequire(import.meta.url);
 const RULES_SOURCE = new URL('../../src/eslint-plugin/rules/', import.meta.url);
 const RULE_DOCS = new URL('../../docs/rules/', import.meta.url);
 const ruleIds = Object.keys(plugin.rules).sort();
@@ -122,6 +125,8 @@ describe('odd code', () => {
     'new Function(); Function(...parts); eval(); eval(...code); new (require("vm").Script)(); require("vm").runInNewContext(...args);',
     'class A { #x = require("child_process").exec; static y = this; m() { this.#x(); this[k](); } } class B extends A { z = super.m; }',
     'const t = { run: require("child_process").exec }; t.run(); t["run"](cmd); t[k](cmd); const { run } = t; run(cmd);',
+    'const cp = require("child_process"); cp.spawn("sh"); cp.spawn("sh", [,]); cp.spawn("sh", [...x]); let a = a; cp.spawn("bash", a); const b = []; b.push(...c); b.unshift(); cp.spawn("sh", b);',
+    'const cp = require("child_process"); var x = y, y = x; cp.spawn(x, ["-c", c]); var l = m, m = l; cp.spawn("sh", l); cp.spawn(process.env[k], [f ? "-c" : g, c]); cp.spawn("cmd", ["/c"].concat());',
     'label: for (;;) { break label; } with_ = 1; `${`${`${req.query.a}`}`}`; a?.b?.(c); (0, eval)(x); new.target;',
   ];
   for (const [index, code] of snippets.entries()) {
@@ -158,6 +163,86 @@ describe('docs/eslint-plugin.md', () => {
     for (const name of Object.keys(security?.rules ?? {})) {
       assert.ok(mentioned(`security/${name}`), `security/${name} is not discussed`);
     }
+  });
+});
+
+describe('the typescript-eslint example of docs/eslint-plugin.md', () => {
+  // Pasted into a new project as it is: its imports must resolve from the project, and clean
+  // ESM, CommonJS and TypeScript files must get no report (no-require-imports on .cjs was one).
+  const guide = readFileSync(new URL('../../docs/eslint-plugin.md', import.meta.url), 'utf8');
+  const example = /```js\n(\/\/ eslint\.config\.js, with typescript-eslint\n[\s\S]*?)```/u.exec(guide)?.[1];
+  const project = mkdtempSync(join(tmpdir(), 'bastion-guide-'));
+  after(() => rmSync(project, { recursive: true, force: true }));
+
+  const files: Record<string, string> = {
+    'package.json': '{ "type": "module" }\n',
+    'server.js': "import { execFile } from 'node:child_process';\nexport const status = (done) => execFile('git', ['status'], done);\n",
+    'legacy.cjs': "const { execFile } = require('node:child_process');\nmodule.exports = (done) => execFile('git', ['log'], done);\n",
+    'app.ts': "import { execFile } from 'node:child_process';\nexport const run = (ref: string): void => {\n  execFile('git', ['show', ref]);\n};\n",
+    'view.tsx': "export const View = ({ name }: { name: string }) => <p>{name}</p>;\n",
+    'unsafe.cjs': "const { exec } = require('node:child_process');\nmodule.exports = (req) => exec('ls ' + req.query.dir);\n",
+  };
+
+  it('is in the guide', () => assert.ok(example));
+
+  it('lints clean code without a report, and still reports a command injection', async () => {
+    writeFileSync(join(project, 'eslint.config.js'), example ?? '');
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
+    // What `npm install` would put there: the packages the example imports.
+    const modules = join(project, 'node_modules');
+    for (const name of ['eslint', '@eslint/js', 'typescript-eslint', 'generator-bastion']) {
+      const target = name === 'generator-bastion' ? fileURLToPath(new URL('../../', import.meta.url)) : dirname(requireHere.resolve(`${name}/package.json`));
+      mkdirSync(dirname(join(modules, name)), { recursive: true });
+      symlinkSync(target, join(modules, name), 'dir');
+    }
+    const results = await new ESLint({ cwd: project }).lintFiles(Object.keys(files).filter((name) => name !== 'package.json'));
+    const reports = results.flatMap((result) =>
+      result.messages.map((message) => `${relative(project, result.filePath)}: ${message.ruleId ?? message.message}`),
+    );
+    assert.deepEqual(reports, ['unsafe.cjs: bastion/no-shell-exec']);
+  });
+});
+
+describe('constant commands and constant code', () => {
+  // Marked safe by the labelled suites of semgrep, CodeQL and njsscan: recommended stays silent,
+  // strict reports them (with the milder constantCommand message, and core's eval rules).
+  const constants = [
+    'const { exec } = require("child_process"); exec("git status");',
+    'const shell = require("shelljs"); shell.exec("ls ./");',
+    'eval("1 + 1"); new Function("a", "return a * 2"); setTimeout("refresh()", 10);',
+    // Options other than `shell` do not reach the command line.
+    'const { exec } = require("child_process"); exec("make build", { env: { PATH: process.env.PATH } });',
+    'const { exec } = require("child_process"); exec("npm ci", { cwd: req.body.dir, uid: userId }, done);',
+    'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true, cwd: process.argv[2] });',
+  ];
+  const lint = (config: Linter.Config, code: string) =>
+    new Linter().verify(code, [config], 'constant.js').map((message) => message.messageId ?? message.ruleId);
+
+  for (const code of constants) {
+    it(`recommended does not report: ${code}`, () => {
+      assert.deepEqual(lint(plugin.configs.recommended, code), []);
+    });
+  }
+
+  it('strict reports each of them', () => {
+    assert.deepEqual(
+      constants.map((code) => lint(plugin.configs.strict, code)),
+      [
+        ['constantCommand'],
+        ['constantCommand'],
+        ['unexpected', 'noFunctionConstructor', 'impliedEval'],
+        ['constantCommand'],
+        ['constantCommand'],
+        ['constantCommand'],
+      ],
+    );
+  });
+
+  it('recommended still reports commands and code built from data', () => {
+    assert.deepEqual(lint(plugin.configs.recommended, 'require("child_process").exec("git log " + ref); eval(text);'), [
+      'dataCommand',
+      'codeFromData',
+    ]);
   });
 });
 

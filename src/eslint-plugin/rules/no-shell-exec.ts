@@ -1,58 +1,95 @@
 // bastion/no-shell-exec: commands run through a shell (`/bin/sh -c`, `cmd.exe /c`), where one
 // unescaped value turns into command injection. See docs/rules/no-shell-exec.md.
 import type { Rule } from 'eslint';
-import { CALL, type TraceMap } from '@eslint-community/eslint-utils';
+import { CALL, CONSTRUCT, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
 import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
-import { classifyData, type DataClass } from '../util/classify-data.js';
+import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
-import { isOptionTruthy, resolveObjectExpression } from '../util/find-option.js';
+import { findOption, resolveObjectExpression } from '../util/find-option.js';
+import { findShellInvocation } from '../util/find-shell-invocation.js';
+import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
 export type Options = [{ allowConstantCommands?: boolean }];
-export type MessageIds = 'constantCommand' | 'dataCommand' | 'requestInputCommand' | 'useExecFile';
+export type MessageIds = 'constantCommand' | 'dataCommand' | 'requestInputCommand' | 'programFromRequestInput' | 'useExecFile';
 
 /** How a tracked function reaches a shell. */
 export type ShellUse =
   /** Always through a shell: the first argument is a command line (`exec`, `shelljs.exec`). */
   | { readonly shell: 'always'; readonly rewritesTo?: string }
   /**
-   * Only with a truthy `shell` option, searched from argument `optionsFrom` on; the command is the
-   * file plus its argument array (or, for execa's `$(options)`, the template it is then tagged to).
+   * With a `shell` option that may be truthy, searched from argument `optionsFrom` on; the command
+   * is the file plus its argument array (or, for execa's `$(options)`, the template it is then
+   * tagged to). Without a shell, `program` says where the call names what it runs.
    */
-  | { readonly shell: 'option'; readonly optionsFrom: number };
+  | { readonly shell: 'option'; readonly optionsFrom: number; readonly program?: ProgramAt }
+  /** A shell that quotes every interpolated value (zx's `$`): only the program is open to data. */
+  | { readonly shell: 'quoted'; readonly program: ProgramAt }
+  /** A client (`new`) whose `method` runs a command line in another host's shell (ssh2's `Client#exec`). */
+  | { readonly shell: 'remote'; readonly method: string };
+
+/**
+ * Where a call names the program it runs: `file`, the first argument, with the second its argument
+ * list (so a shell named there, `spawn('sh', ['-c', cmd])`, runs a command line); `module`, the
+ * first argument is a module path (`fork`); `first-word`, the first word of a command string that
+ * is split without a shell (`execaCommand`); `template`, the first word of a tagged template.
+ */
+export type ProgramAt = 'file' | 'module' | 'first-word' | 'template';
 
 type SourceCode = Rule.RuleContext['sourceCode'];
 
-const ALWAYS: ShellUse = { shell: 'always' };
-const OPTION: ShellUse = { shell: 'option', optionsFrom: 1 };
 const callable = (use: ShellUse) => ({ [CALL]: use });
+const ALWAYS: ShellUse = { shell: 'always' };
+const PROGRAM: ShellUse = { shell: 'option', optionsFrom: 1, program: 'file' };
+const COMMAND_STRING: ShellUse = { shell: 'option', optionsFrom: 1, program: 'first-word' };
+const TEMPLATE: ShellUse = { shell: 'option', optionsFrom: 0, program: 'template' };
+/** child_process and the modules that re-export or promisify its functions. */
+const CHILD_PROCESS = {
+  exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
+  execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
+  spawn: callable(PROGRAM),
+  spawnSync: callable(PROGRAM),
+  execFile: callable(PROGRAM),
+  execFileSync: callable(PROGRAM),
+  fork: callable({ shell: 'option', optionsFrom: 1, program: 'module' }),
+};
+const CROSS_SPAWN = { ...callable(PROGRAM), spawn: callable(PROGRAM), sync: callable(PROGRAM) };
+const THROUGH_A_SHELL = 'through a shell';
+const MAX_CONDITION_LENGTH = 50;
 
 /** The functions that run commands, by module. Built-ins also match their `node:` form. */
 const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
-  child_process: {
-    exec: callable({ shell: 'always', rewritesTo: 'execFile' }),
-    execSync: callable({ shell: 'always', rewritesTo: 'execFileSync' }),
-    spawn: callable(OPTION),
-    spawnSync: callable(OPTION),
-    execFile: callable(OPTION),
-    execFileSync: callable(OPTION),
-    fork: callable(OPTION),
+  child_process: CHILD_PROCESS,
+  'mz/child_process': CHILD_PROCESS,
+  'child-process-promise': {
+    exec: callable(ALWAYS),
+    spawn: callable(PROGRAM),
+    execFile: callable(PROGRAM),
+    fork: CHILD_PROCESS.fork,
   },
   execa: {
-    ...callable(OPTION),
-    execa: callable(OPTION),
-    execaSync: callable(OPTION),
-    execaCommand: callable(OPTION),
-    execaCommandSync: callable(OPTION),
-    $: callable({ shell: 'option', optionsFrom: 0 }),
-    sync: callable(OPTION),
-    command: callable(OPTION),
-    commandSync: callable(OPTION),
+    ...callable(PROGRAM),
+    execa: callable(PROGRAM),
+    execaSync: callable(PROGRAM),
+    execaCommand: callable(COMMAND_STRING),
+    execaCommandSync: callable(COMMAND_STRING),
+    // execa < 2: always through a shell.
+    shell: callable(ALWAYS),
+    shellSync: callable(ALWAYS),
+    $: { ...callable(TEMPLATE), sync: callable(TEMPLATE) },
+    sync: callable(PROGRAM),
+    command: callable(COMMAND_STRING),
+    commandSync: callable(COMMAND_STRING),
   },
+  zx: { $: { ...callable({ shell: 'quoted', program: 'template' }), sync: callable({ shell: 'quoted', program: 'template' }) } },
   shelljs: { exec: callable(ALWAYS) },
-  'cross-spawn': { ...callable(OPTION), spawn: callable(OPTION), sync: callable(OPTION) },
+  'cross-spawn': CROSS_SPAWN,
+  'cross-spawn-async': CROSS_SPAWN,
+  'foreground-child': { ...callable(PROGRAM), foregroundChild: callable(PROGRAM) },
+  'exec-async': callable(PROGRAM),
+  ssh2: { Client: { [CONSTRUCT]: { shell: 'remote', method: 'exec' } } },
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -60,7 +97,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow running commands through a shell (command injection)',
+      description: 'Disallow running commands through a shell, or a program named by request input (command injection)',
       recommended: true,
     },
     hasSuggestions: true,
@@ -79,28 +116,33 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     defaultOptions: [{ allowConstantCommands: false }],
     messages: {
       constantCommand:
-        '{{callee}}() runs a constant command through a shell. Low risk today, but the next edit that adds a value makes it command injection: use execFile()/spawn() with an argument array.',
+        '{{callee}}() runs a constant command {{through}}. Low risk today, but the next edit that adds a value makes it command injection: use execFile()/spawn() with an argument array.',
       dataCommand:
-        'Command injection risk: {{callee}}() runs a command built from data through a shell. Use execFile()/spawn() with an argument array and no `shell` option.',
+        'Command injection risk: {{callee}}() runs a command built from data {{through}}. Run the program itself with an argument array: execFile()/spawn() without a shell.',
       requestInputCommand:
-        'Command injection: {{callee}}() runs a command built from request input ({{source}}) through a shell. Use execFile()/spawn() with an argument array, and validate the input against an allow-list.',
+        'Command injection: {{callee}}() runs a command built from {{origin}} ({{source}}) {{through}}. Run the program itself with an argument array (execFile()/spawn() without a shell), and validate the input against an allow-list.',
+      programFromRequestInput:
+        'Command injection: {{callee}}() runs a program named by request input ({{source}}), so whoever sends the request chooses what runs. Pick the program from a fixed table of allowed ones.',
       useExecFile: "Run '{{file}}' with {{replacement}}() and an argument array, without a shell.",
     },
   },
   create(context) {
     const [{ allowConstantCommands = false } = {}] = context.options;
     const { sourceCode } = context;
-    return trackModuleCalls(context, { modules: SHELL_FUNCTIONS }, ({ calls }) => {
+    return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
       for (const call of calls) {
-        const args = call.arguments;
-        const { info } = call;
-        if (info.shell === 'option' && !(args && isOptionTruthy(sourceCode, args, info.optionsFrom, 'shell'))) continue;
-        for (const run of iterateCommandRuns(sourceCode, call)) {
+        const runs = [...iterateCommandRuns(sourceCode, call)];
+        // Without a shell, what is left to choose is the program.
+        const program = runs.length === 0 ? findProgramFromRequestInput(sourceCode, call) : undefined;
+        if (program) {
+          context.report({ node: call.node, messageId: 'programFromRequestInput', data: { callee: call.name, source: program } });
+        }
+        for (const run of runs) {
           const data = classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
           context.report({
             node: run.node,
-            ...describe(call, data),
+            ...describe(run.callee ?? call.name, data, run.through),
             suggest: data.constant && run.node === call.node ? suggestExecFile(sourceCode, call) : [],
           });
         }
@@ -110,45 +152,111 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
 });
 
 function describe(
-  call: TrackedCall<ShellUse>,
+  callee: string,
   data: DataClass,
+  through: string,
 ): Pick<Rule.ReportDescriptorOptions, 'data'> & { messageId: MessageIds } {
-  if (data.constant) return { messageId: 'constantCommand', data: { callee: call.name } };
-  if (data.source) return { messageId: 'requestInputCommand', data: { callee: call.name, source: data.source } };
-  return { messageId: 'dataCommand', data: { callee: call.name } };
+  if (data.constant) return { messageId: 'constantCommand', data: { callee, through } };
+  if (!data.source) return { messageId: 'dataCommand', data: { callee, through } };
+  return { messageId: 'requestInputCommand', data: { callee, through, source: data.source, origin: describeOrigin(data.source) } };
 }
 
-/** Where a command runs, and the nodes its command line is made of (undefined: unknown). */
+/** Where a command runs, the nodes its command line is made of (undefined: unknown), and how. */
 interface CommandRun {
   readonly node: ESTree.Node;
   readonly command: readonly ESTree.Node[] | undefined;
+  /** How the command reaches a shell, for the message: `through a shell if ...`. */
+  readonly through: string;
+  /** The function named in the message, when it is not the tracked one (a client's method). */
+  readonly callee?: string;
 }
 
 /**
- * The command lines a call runs: the command string for `exec`; with `shell: true`, the file and
- * its argument array (the shell gets them joined). execa's `$(options)` runs nothing itself: the
- * commands run where the `$` it returns is used as a template tag or called.
+ * The command lines a call runs: the command string for `exec`; with a `shell` option that may be
+ * truthy, the file and its argument array (the shell gets them joined); with a shell as the
+ * program, what follows its `-c`. execa's `$(options)` runs nothing itself: the commands run where
+ * the `$` it returns is used as a template tag or called.
  */
 function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>): Generator<CommandRun> {
   const args = call.arguments;
-  if (!args || call.info.shell === 'always') {
-    yield { node: call.node, command: args?.slice(0, 1) };
+  const { info } = call;
+  if (info.shell === 'always') {
+    yield { node: call.node, command: args?.slice(0, 1), through: THROUGH_A_SHELL };
     return;
   }
-  const parts = getCommandParts(sourceCode, args);
-  if (parts.length > 0) yield { node: call.node, command: parts };
-  else yield* iterateBoundCommandRuns(sourceCode, call.node);
+  if (info.shell === 'remote') {
+    yield* iterateRemoteRuns(sourceCode, call, info.method);
+    return;
+  }
+  if (!args || info.shell === 'quoted') return;
+  const through = describeShellOption(sourceCode, args, info.optionsFrom);
+  if (through) {
+    const parts = getCommandParts(sourceCode, args);
+    if (parts.length > 0) yield { node: call.node, command: parts, through };
+    else yield* iterateBoundCommandRuns(sourceCode, call.node, through);
+    return;
+  }
+  const invocation = info.program === 'file' ? findShellInvocation(sourceCode, args) : undefined;
+  if (invocation) yield { node: call.node, command: invocation.command, through: `through ${invocation.through}` };
+}
+
+/**
+ * The request input that names the program a call runs without a shell (`spawn(req.query.cmd)`,
+ * `` $`${req.body.tool} --version` ``).
+ */
+function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
+  const { info } = call;
+  const [first] = call.arguments ?? [];
+  if (info.shell === 'always' || info.shell === 'remote' || !info.program || !first || first.type === 'SpreadElement') return undefined;
+  const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';
+  return findRequestInputNaming(sourceCode, first, names);
+}
+
+/** Each `method` call on a client made by `new` runs its first argument in the remote host's shell. */
+function* iterateRemoteRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string): Generator<CommandRun> {
+  for (const methodCall of findInstanceMethodCalls(sourceCode, call.node, method)) {
+    yield {
+      node: methodCall,
+      command: methodCall.arguments.slice(0, 1),
+      through: 'through a shell on the remote host',
+      callee: `${call.name}#${method}`,
+    };
+  }
+}
+
+/**
+ * How the `shell` option may start a shell, or undefined when it provably does not: a truthy
+ * constant always does; a value unknown at lint time (`process.platform === 'win32'`, a parameter)
+ * or a spread of an object the rule cannot see may, and the message says on which condition.
+ */
+function describeShellOption(sourceCode: SourceCode, args: readonly CallArgument[], from: number): string | undefined {
+  const option = findOption(sourceCode, args, from, 'shell');
+  if (option.found) {
+    if (option.value !== null) return option.value.value ? THROUGH_A_SHELL : undefined;
+    return `through a shell when \`shell: ${shorten(sourceCode.getText(option.node))}\` is truthy`;
+  }
+  if (option.unknownSpread) {
+    return `through a shell if \`${shorten(sourceCode.getText(option.unknownSpread))}\` sets \`shell\``;
+  }
+  return undefined;
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/gu, ' ');
+  return line.length <= MAX_CONDITION_LENGTH ? line : `${line.slice(0, MAX_CONDITION_LENGTH - 1)}…`;
 }
 
 /** Runs of a `$` bound by `$(options)`: `$(o)\`cmd\``, `$(o)(file, args)`, `const $$ = $(o); $$\`cmd\``. */
-function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node): Generator<CommandRun> {
+function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node, through: string): Generator<CommandRun> {
   const parent = (bound as Rule.Node).parent;
   if (parent?.type === 'TaggedTemplateExpression' && parent.tag === bound) {
-    yield { node: parent, command: [parent.quasi] };
+    yield { node: parent, command: [parent.quasi], through };
   } else if (parent?.type === 'CallExpression' && parent.callee === bound) {
-    yield { node: parent, command: getCommandParts(sourceCode, parent.arguments) };
+    yield { node: parent, command: getCommandParts(sourceCode, parent.arguments), through };
   } else if (parent?.type === 'VariableDeclarator' && parent.init === bound && parent.id.type === 'Identifier') {
-    for (const read of iterateReads(resolveVariable(sourceCode, parent.id))) yield* iterateBoundCommandRuns(sourceCode, read);
+    for (const read of iterateReads(resolveVariable(sourceCode, parent.id))) {
+      yield* iterateBoundCommandRuns(sourceCode, read, through);
+    }
   }
 }
 

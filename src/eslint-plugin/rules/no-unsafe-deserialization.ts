@@ -3,10 +3,11 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
-import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable } from '../util/ast.js';
-import { classifyData } from '../util/classify-data.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from '../util/ast.js';
+import { classifyData, describeOrigin } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
+import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { findOption, isOptionTruthy } from '../util/find-option.js';
 import { parseMajorVersion, resolvePackageVersion } from '../util/resolve-package-version.js';
 import { trackModuleCalls, type ModuleReferences, type TrackedCall } from '../util/track-module-calls.js';
@@ -18,6 +19,7 @@ export type MessageIds =
   | 'unknownYamlVersion'
   | 'bsonEvalFunctions'
   | 'codeFromData'
+  | 'generatedCode'
   | 'codeFromRequestInput';
 
 /** What makes a tracked function or value dangerous. */
@@ -35,12 +37,23 @@ export type Sink =
   | { readonly check: 'bson'; readonly optionsIndex: number }
   /** The bson or mongodb module itself (READ): `evalFunctions` options are BSON's in its files. */
   | { readonly check: 'bson-module' }
-  /** eval-like sinks: unsafe when the code arguments are not constant. */
-  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' };
+  /**
+   * eval-like sinks: unsafe when the code arguments are not constant. `'first-if-string'`: a timer,
+   * which evaluates its first argument only when that is a string (browsers; Node throws).
+   */
+  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string' }
+  /** A constructor whose instances' `method` is the sink `calls` (`new Module(f)._compile(code, f)`). */
+  | { readonly check: 'instance'; readonly method: string; readonly calls: Sink };
 
 const REVIVER: Sink = { check: 'reviver' };
 const FIRST_IS_CODE: Sink = { check: 'code', codeArguments: 'first' };
 const ALL_ARE_CODE: Sink = { check: 'code', codeArguments: 'all' };
+const STRING_TIMER: Sink = { check: 'code', codeArguments: 'first-if-string' };
+/** node:module's Module: `_compile(code, filename)` runs code as a module ("require from string"). */
+const COMPILED_MODULE = {
+  [CONSTRUCT]: { check: 'instance', method: '_compile', calls: FIRST_IS_CODE } as Sink,
+  prototype: { _compile: { [CALL]: FIRST_IS_CODE } },
+};
 const BSON_MODULE: Sink = { check: 'bson-module' };
 /** js-yaml-js-types' `function` type, alone or in its `all` list: it builds `!!js/function`. */
 const JS_FUNCTION_TYPE: Sink = { check: 'yaml-schema', safe: false, name: 'the js/function type of js-yaml-js-types' };
@@ -78,6 +91,7 @@ const DESERIALIZERS: TraceMap<Sink> = {
     BSON: bsonFunctions,
     MongoClient: { [CONSTRUCT]: { check: 'bson', optionsIndex: 1 } },
   },
+  module: { ...COMPILED_MODULE, Module: COMPILED_MODULE },
   vm: {
     runInNewContext: callable(FIRST_IS_CODE),
     runInContext: callable(FIRST_IS_CODE),
@@ -92,10 +106,13 @@ const DESERIALIZERS: TraceMap<Sink> = {
 const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
   eval: callable(FIRST_IS_CODE),
   Function: { [CALL]: ALL_ARE_CODE, [CONSTRUCT]: ALL_ARE_CODE },
+  setTimeout: callable(STRING_TIMER),
+  setInterval: callable(STRING_TIMER),
 };
 
 /** The first js-yaml major whose `load` is safe by default (3.x used DEFAULT_FULL_SCHEMA). */
 const FIRST_SAFE_JS_YAML_MAJOR = 4;
+const MAX_STRING_DEPTH = 8;
 
 type Finding = { messageId: MessageIds; data: Record<string, string> };
 type SourceCode = Rule.RuleContext['sourceCode'];
@@ -133,8 +150,10 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         '{{callee}}() with `evalFunctions: true` turns stored code into live functions: drop the option and keep code out of documents.',
       codeFromData:
         '{{callee}}() runs code built from a value that is not a constant: if any of it can come from outside, that is code execution. Revive data with JSON.parse() and a schema validator, copy objects with structuredClone(), build behaviour with closures.',
+      generatedCode:
+        '{{callee}}() compiles source this program generates into a function with named parameters, as template engines and schema compilers do. Pass outside values as arguments or escape them; never splice them into the source.',
       codeFromRequestInput:
-        '{{callee}}() turns request input ({{source}}) into code: remote code execution. Parse data with JSON.parse() and a schema validator instead.',
+        '{{callee}}() turns {{origin}} ({{source}}) into code: whoever controls it runs code in this process. Parse data with JSON.parse() and a schema validator instead.',
     },
   },
   create(context) {
@@ -142,7 +161,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     const checkYaml = createYamlCheck(context);
     return trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
       const reported = new Set<ESTree.Node>();
-      for (const call of references.calls) {
+      for (const call of references.calls.flatMap((tracked) => expandInstanceCalls(sourceCode, tracked))) {
         const finding = check(call, references);
         if (!finding) continue;
         context.report({ node: call.node, ...finding });
@@ -172,12 +191,21 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
             ? { messageId: 'bsonEvalFunctions', data: { callee } }
             : undefined;
         case 'code': {
-          const code = call.info.codeArguments === 'first' ? args?.slice(0, 1) : args;
+          const code = call.info.codeArguments === 'all' ? args : args?.slice(0, 1);
           const data = classifyData(sourceCode, code);
           if (data.constant) return undefined;
-          return data.source
-            ? { messageId: 'codeFromRequestInput', data: { callee, source: data.source } }
-            : { messageId: 'codeFromData', data: { callee } };
+          // A timer given a callback runs no code from strings.
+          const [first] = code ?? [];
+          if (call.info.codeArguments === 'first-if-string' && !data.source && !(first && isStringBuilt(sourceCode, first))) {
+            return undefined;
+          }
+          if (data.source) {
+            return { messageId: 'codeFromRequestInput', data: { callee, source: data.source, origin: describeOrigin(data.source) } };
+          }
+          // `new Function('a', 'b', body)`: a code generator builds a function with parameters; a
+          // reviver evaluates text (`new Function('return ' + text)`, `eval('(' + text + ')')`).
+          const generator = call.info.codeArguments === 'all' && (args?.length ?? 0) >= 2;
+          return { messageId: generator ? 'generatedCode' : 'codeFromData', data: { callee } };
         }
         default:
           return undefined;
@@ -185,6 +213,34 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     }
   },
 });
+
+/** The method calls on the instance a tracked `new` makes, as calls of their own sink; other calls as they are. */
+function expandInstanceCalls(sourceCode: SourceCode, call: TrackedCall<Sink>): TrackedCall<Sink>[] {
+  const { info } = call;
+  if (info.check !== 'instance') return [call];
+  return findInstanceMethodCalls(sourceCode, call.node, info.method).map((node) => ({
+    ...call,
+    node,
+    arguments: node.arguments,
+    name: `${call.name}#${info.method}`,
+    info: info.calls,
+    style: 'call',
+  }));
+}
+
+/** Whether `node` is visibly a string: a template, a concatenation with one, or a local holding one. */
+function isStringBuilt(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
+  const value = unwrapExpression(node);
+  if (value.type === 'TemplateLiteral' || (value.type === 'Literal' && typeof value.value === 'string')) return true;
+  if (depth >= MAX_STRING_DEPTH) return false;
+  if (value.type === 'BinaryExpression' && value.operator === '+') {
+    return isStringBuilt(sourceCode, value.left, depth + 1) || isStringBuilt(sourceCode, value.right, depth + 1);
+  }
+  if (value.type !== 'Identifier') return false;
+  const variable = resolveVariable(sourceCode, value);
+  const initializer = variable && getSingleInitializer(variable);
+  return initializer ? isStringBuilt(sourceCode, initializer, depth + 1) : false;
+}
 
 /** Every object-literal property named `name` in the file (walked only in files that need it). */
 function findProperties(sourceCode: SourceCode, name: string): ESTree.Property[] {

@@ -36,7 +36,8 @@ export function suggestExecFile(
   if (!command || rest.length > 2 || rest.some((argument) => argument.type === 'SpreadElement')) return [];
   // `exec(cmd, { shell: '/bin/bash' })` picks a shell; execFile() would honour it too, but then
   // the rewrite no longer removes the shell.
-  if (findOption(sourceCode, rest, 0, 'shell').found) return [];
+  const shell = findOption(sourceCode, rest, 0, 'shell');
+  if (shell.found || shell.unknownSpread) return [];
   const words = splitPlainCommand(command);
   if (!words) return [];
   const [file, ...fileArgs] = words;

@@ -1,17 +1,28 @@
-// Tells a constant apart from data, and names the request input the data comes from when a short,
-// local flow shows it (see find-in-flow.ts): a member like `req.query` or `process.argv`.
+// Tells a constant apart from data, and names the input the data comes from when a short, local
+// flow shows it (see find-in-flow.ts): a request (`req.query`), the command line (`process.argv`)
+// or the environment (`process.env`).
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
-import { getStaticKeyName, resolveVariable, unwrapExpression } from './ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, resolveVariable, unwrapExpression } from './ast.js';
 import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
   | { readonly constant: true }
-  | { readonly constant: false; readonly source: RequestInput | undefined };
+  | { readonly constant: false; readonly source: InputSource | undefined };
 
-/** Where request-controlled data enters a Node service. */
-export type RequestInput = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+/** Where outside data enters a Node process: a request, the command line, the environment. */
+export type InputSource = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+
+/** What kind of input a source is, for messages: a request, the command line, the environment. */
+export function describeOrigin(source: InputSource): string {
+  if (source === 'process.argv') return 'a command-line argument';
+  if (source === 'process.env') return 'an environment variable';
+  return 'request input';
+}
+
+const MAX_NAMING_DEPTH = 8;
+const MAX_CONSTANT_DEPTH = 8;
 
 const REQUEST_OBJECTS = new Set(['req', 'request']);
 const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
@@ -26,20 +37,112 @@ type SourceCode = Rule.RuleContext['sourceCode'];
 export function classifyData(sourceCode: SourceCode, nodes: readonly ESTree.Node[] | undefined): DataClass {
   if (nodes !== undefined && nodes.every((node) => isConstant(sourceCode, node))) return { constant: true };
   for (const node of nodes ?? []) {
-    const source = findInFlow(sourceCode, node, (part) => nameRequestInput(sourceCode, part));
+    const source = findInFlow(sourceCode, node, (part) => nameInputSource(sourceCode, part));
     if (source) return { constant: false, source };
   }
   return { constant: false, source: undefined };
 }
 
-/** Whether `node` has a value known without running the program. */
-function isConstant(sourceCode: SourceCode, node: ESTree.Node): boolean {
-  if (node.type === 'SpreadElement') return false;
-  return getStaticValue(node as never, sourceCode.getScope(node)) !== null;
+/**
+ * The request input that names a program: `req.query.cmd`, a local destructured from it,
+ * `String(req.body.tool)`, or a path or command line built with it: anywhere in a path
+ * (`./workers/${req.params.name}` can climb out with `..`), only as the first word of a command
+ * line (`${req.query.tool} --help`). A lookup in a table (`TOOLS[req.query.tool]`) is not: the
+ * table chooses the value.
+ */
+export function findRequestInputNaming(
+  sourceCode: SourceCode,
+  node: ESTree.Node,
+  names: 'path' | 'first-word',
+  depth = 0,
+): InputSource | undefined {
+  const target = unwrapExpression(node);
+  if (depth > MAX_NAMING_DEPTH) return undefined;
+  const next = (child: ESTree.Node | undefined) => (child ? findRequestInputNaming(sourceCode, child, names, depth + 1) : undefined);
+  switch (target.type) {
+    case 'MemberExpression': {
+      const source = nameInputSource(sourceCode, target);
+      if (source) return isRequestInput(source) ? source : undefined;
+      return target.computed && target.property.type !== 'Literal' ? undefined : next(target.object);
+    }
+    case 'Identifier': {
+      const variable = resolveVariable(sourceCode, target);
+      return next((variable && getSingleInitializer(variable)) ?? undefined);
+    }
+    case 'TemplateLiteral':
+      if (names === 'path') return target.expressions.map(next).find(Boolean);
+      return target.quasis[0]?.value.cooked?.trim() === '' ? next(target.expressions[0]) : undefined;
+    case 'BinaryExpression':
+      if (target.operator !== '+' || target.left.type === 'PrivateIdentifier') return undefined;
+      return next(target.left) ?? (names === 'path' ? next(target.right) : undefined);
+    case 'CallExpression':
+      return target.callee.type === 'Identifier' && target.callee.name === 'String' ? next(target.arguments[0]) : undefined;
+    default:
+      return undefined;
+  }
 }
 
-/** The request input `node` is: `req.query`, `ctx.request.body`, `process.argv`... */
-function nameRequestInput(sourceCode: SourceCode, node: ESTree.Node): RequestInput | undefined {
+function isRequestInput(source: InputSource): boolean {
+  return source !== 'process.argv' && source !== 'process.env';
+}
+
+/**
+ * Whether every value `node` can take is known without running the program: a static value, or
+ * one of a few constants chosen by a condition (`isWindows ? 'dir' : 'ls'`), built from such
+ * choices, or returned by a local function whose every `return` is constant.
+ */
+function isConstant(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
+  if (node.type === 'SpreadElement') return false;
+  if (getStaticValue(node as never, sourceCode.getScope(node)) !== null) return true;
+  if (depth >= MAX_CONSTANT_DEPTH) return false;
+  const constant = (child: ESTree.Node | null | undefined): boolean => !!child && isConstant(sourceCode, child, depth + 1);
+  const target = unwrapExpression(node);
+  switch (target.type) {
+    case 'ConditionalExpression':
+      return constant(target.consequent) && constant(target.alternate);
+    case 'TemplateLiteral':
+      return target.expressions.every(constant);
+    case 'BinaryExpression':
+      return target.operator === '+' && target.left.type !== 'PrivateIdentifier' && constant(target.left) && constant(target.right);
+    case 'ArrayExpression':
+      return target.elements.every(constant);
+    case 'Identifier': {
+      const variable = resolveVariable(sourceCode, target);
+      return constant(variable && getSingleInitializer(variable));
+    }
+    case 'CallExpression': {
+      const returned = target.callee.type === 'Identifier' ? findLocalReturns(sourceCode, target.callee) : undefined;
+      return returned !== undefined && returned.length > 0 && returned.every(constant);
+    }
+    default:
+      return false;
+  }
+}
+
+/** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */
+function findLocalReturns(sourceCode: SourceCode, callee: ESTree.Identifier): (ESTree.Node | null)[] | undefined {
+  const variable = resolveVariable(sourceCode, callee);
+  const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  const fn =
+    definition?.type === 'FunctionName'
+      ? definition.node
+      : variable && definition?.type === 'Variable'
+        ? getSingleInitializer(variable)
+        : undefined;
+  if (fn?.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return [fn.body];
+  if (fn?.type !== 'FunctionDeclaration' && fn?.type !== 'FunctionExpression' && fn?.type !== 'ArrowFunctionExpression') return undefined;
+  if (fn.async || fn.generator) return undefined;
+  const returned: (ESTree.Node | null)[] = [];
+  const visit = (node: ESTree.Node): void => {
+    if (node.type === 'ReturnStatement') returned.push(node.argument ?? null);
+    for (const child of getChildNodes(sourceCode, node)) if (!isFunctionNode(child)) visit(child);
+  };
+  visit(fn.body);
+  return returned;
+}
+
+/** The input `node` is: `req.query`, `ctx.request.body`, `process.argv`, `process.env`... */
+function nameInputSource(sourceCode: SourceCode, node: ESTree.Node): InputSource | undefined {
   const member = unwrapExpression(node);
   if (member.type !== 'MemberExpression') return undefined;
   const property = getStaticKeyName(member.property, member.computed);
@@ -53,10 +156,10 @@ function nameRequestInput(sourceCode: SourceCode, node: ESTree.Node): RequestInp
         : undefined;
   if (objectName === undefined) return undefined;
   if (REQUEST_PROPERTIES.has(property) && REQUEST_OBJECTS.has(objectName)) {
-    return `${objectName}.${property}` as RequestInput;
+    return `${objectName}.${property}` as InputSource;
   }
   if (PROCESS_PROPERTIES.has(property) && object.type === 'Identifier' && isGlobalProcess(sourceCode, object)) {
-    return `process.${property}` as RequestInput;
+    return `process.${property}` as InputSource;
   }
   return undefined;
 }

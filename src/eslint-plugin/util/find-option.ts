@@ -9,7 +9,8 @@ type SourceCode = Rule.RuleContext['sourceCode'];
 
 /** What an options argument says about one property. */
 export type OptionValue =
-  | { readonly found: false }
+  /** Not set; `unknownSpread` is the last spread (`...x`) whose object is not visible: it may set it. */
+  | { readonly found: false; readonly unknownSpread?: ESTree.Node }
   | { readonly found: true; readonly node: ESTree.Node; readonly value: { value: unknown } | null };
 
 const NOT_FOUND: OptionValue = { found: false };
@@ -57,8 +58,12 @@ function findProperty(
   for (const property of object.properties) {
     if (property.type === 'SpreadElement') {
       const spread = depth < MAX_DEPTH ? resolveObjectExpression(sourceCode, property.argument) : undefined;
-      const inner = spread ? findProperty(sourceCode, spread, name, depth + 1) : NOT_FOUND;
-      if (inner.found) result = inner;
+      if (spread) {
+        const inner = findProperty(sourceCode, spread, name, depth + 1);
+        if (inner.found || inner.unknownSpread) result = inner;
+      } else if (!isStaticNonObject(sourceCode, property.argument)) {
+        result = { found: false, unknownSpread: property };
+      }
       continue;
     }
     if (getStaticKeyName(property.key, property.computed) !== name) continue;
@@ -70,6 +75,12 @@ function findProperty(
     };
   }
   return result;
+}
+
+/** `...undefined`, `...null`, `...false`: spreads that add no property. */
+function isStaticNonObject(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  const value = getStaticValue(node as never, sourceCode.getScope(node));
+  return value !== null && (typeof value.value !== 'object' || value.value === null);
 }
 
 /** Whether an options argument sets `name` to a value known to be truthy. */

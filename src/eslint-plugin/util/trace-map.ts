@@ -8,7 +8,7 @@ import { CALL, CONSTRUCT, ESM, READ, type TraceMap } from '@eslint-community/esl
 export type TraceMapObject<T> = TraceMap<T>[string];
 
 /** How a tracked call passes its arguments. */
-export type CallStyle = 'call' | 'construct' | 'function.call' | 'function.apply';
+export type CallStyle = 'call' | 'construct' | 'function.call' | 'function.apply' | 'tag';
 
 /** What the augmented map carries back from the tracker for each kind of reference. */
 export type Tag<T> =

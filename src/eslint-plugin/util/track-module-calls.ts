@@ -25,10 +25,10 @@ import {
 import { findStoredReads } from './find-stored-reads.js';
 import { augmentTraceMap, type CallStyle, type Tag, withNodeAliases } from './trace-map.js';
 
-/** One call (or `new`) of a tracked function. */
+/** One call (`new`, or use as a template tag when asked for) of a tracked function. */
 export interface TrackedCall<T> {
-  readonly node: ESTree.CallExpression | ESTree.NewExpression;
-  /** The arguments the function receives; undefined when unknowable (`fn.apply(x, list)`). */
+  readonly node: ESTree.CallExpression | ESTree.NewExpression | ESTree.TaggedTemplateExpression;
+  /** The arguments the function receives (a tag: its template); undefined when unknowable (`fn.apply(x, list)`). */
   readonly arguments: readonly CallArgument[] | undefined;
   /** Dotted name without the `node:` prefix, e.g. `child_process.exec`. */
   readonly name: string;
@@ -54,6 +54,8 @@ export interface TrackingSpec<T> {
   readonly modules?: TraceMap<T>;
   /** Globals such as `eval` (also reached through `globalThis`). */
   readonly globals?: TraceMap<T>;
+  /** Also report uses as a template tag (`$\`ls ${dir}\``), with the template as the one argument. */
+  readonly taggedTemplates?: boolean;
 }
 
 /**
@@ -144,7 +146,7 @@ class ReferenceCollector {
       if (call && !calls.has(call.node)) calls.set(call.node, call);
     }
     const valueOf = this.#createValueLookup(values);
-    for (const call of this.#iterateIndirectCalls(values, valueOf)) {
+    for (const call of this.#iterateIndirectCalls(values, valueOf, spec.taggedTemplates ?? false)) {
       if (!calls.has(call.node)) calls.set(call.node, call);
     }
     const readInfos = new Set<T>();
@@ -209,7 +211,7 @@ class ReferenceCollector {
   *#getRequireLikeEntries(): Generator<Entry> {
     for (const { node } of this.#tracker.iterateGlobalReferences(REQUIRE_LIKE)) {
       const entry = requireLikeEntry(node);
-      if (entry) yield entry;
+      if (entry) yield findInteropWrapper(entry) ?? entry;
     }
   }
 
@@ -278,13 +280,22 @@ class ReferenceCollector {
 
   /**
    * Calls ReferenceTracker cannot see: of the function `util.promisify(fn)` returns (same
-   * arguments, a promise instead of a callback), and of functions kept in class fields or in
-   * local object literals.
+   * arguments, a promise instead of a callback), of functions kept in class fields or in local
+   * object literals, and, with `tags`, uses as a template tag.
    */
-  *#iterateIndirectCalls<T>(values: ReadonlyMap<ESTree.Node, Reference<T>>, valueOf: ValueLookup<T>): Generator<TrackedCall<T>> {
+  *#iterateIndirectCalls<T>(
+    values: ReadonlyMap<ESTree.Node, Reference<T>>,
+    valueOf: ValueLookup<T>,
+    tags: boolean,
+  ): Generator<TrackedCall<T>> {
     for (const holder of this.#iterateFunctionHolders(values, valueOf)) {
       const { function: held, promisified } = holder;
       if (held.info.kind !== 'function') continue;
+      const tagged = (holder.node as Node).parent;
+      const call = held.info.leaf[CALL];
+      if (tags && !promisified && tagged?.type === 'TaggedTemplateExpression' && tagged.tag === holder.node && call?.kind === 'call') {
+        yield { node: tagged, arguments: [tagged.quasi], name: formatName(held.path, 'call'), info: call.info, style: 'tag', promisified, stored: false };
+      }
       const starts = [
         ...(promisified ? [{ node: holder.node, stored: false }] : []),
         ...findStoredReads(this.#sourceCode, holder.node).map((node) => ({ node, stored: true })),
@@ -373,6 +384,23 @@ function requireLikeEntry(node: ESTree.Node): Entry | undefined {
   const specifier = argument ? getStringIfConstant(argument as never) : null;
   return specifier === null ? undefined : { node, specifier, namespace: false, members: [] };
 }
+
+/**
+ * Compiled ES modules wrap `require()` in an interop helper (`_interop_require_default(require('x'))`
+ * from SWC, `_interopRequireDefault`/`_interopRequireWildcard` from Babel, `__importDefault`/
+ * `__importStar` from tsc, `__toESM` from esbuild) and read the exports from the result, directly or
+ * under `default`: the wrapper call is then the entry, as a namespace.
+ */
+function findInteropWrapper(entry: Entry): Entry | undefined {
+  const wrapper = (entry.node as Node).parent;
+  if (wrapper?.type !== 'CallExpression' || wrapper.arguments[0] !== entry.node) return undefined;
+  const callee = unwrapExpression(wrapper.callee);
+  const name = callee.type === 'MemberExpression' ? getStaticKeyName(callee.property, callee.computed) : callee.type === 'Identifier' ? callee.name : undefined;
+  return name !== undefined && INTEROP_HELPER.test(name) ? { ...entry, node: wrapper, namespace: true } : undefined;
+}
+
+/** The interop helpers' names as the compilers emit them. */
+const INTEROP_HELPER = /^_*(?:interop_?require_?(?:default|wildcard)|importdefault|importstar|toesm)$/iu;
 
 /** The identifiers a parameter binds, with the member each one takes: `ns`, or `{ a, b: c }`. */
 function listBindings(

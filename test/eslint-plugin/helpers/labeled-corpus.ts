@@ -39,27 +39,40 @@ export interface CorpusLabels {
   readonly expected: readonly LabeledLine[];
   /** Lines ending in `// safe: <class>`: tempting look-alikes, counted to describe the corpus. */
   readonly safe: readonly LabeledLine[];
+  /**
+   * Lines ending in `// strict: <class>`: constant commands, which the rules' defaults and
+   * `configs.strict` report and `configs.recommended` must not (nothing there to exploit).
+   */
+  readonly strictOnly: readonly LabeledLine[];
 }
 
+/** Which contract a linter is scored against: `strict` expects the `// strict:` lines, `recommended` forbids them. */
+export type Scoring = 'strict' | 'recommended';
+
 const SOURCE_EXTENSIONS = new Set(['.js', '.cjs', '.mjs', '.jsx', '.ts', '.tsx']);
-const LABEL = /\/\/ (expect|safe): (shell|deserialize)$/;
+const LABEL = /\/\/ (expect|safe|strict): (shell|deserialize)$/;
 
 /** Reads every source file of the corpus (sorted, paths relative to the corpus) and its labels. */
 export function readCorpusLabels(dir: string = CORPUS_DIR): CorpusLabels {
   const files = listSourceFiles(dir);
-  const expected: LabeledLine[] = [];
-  const safe: LabeledLine[] = [];
+  const byKind: Record<string, LabeledLine[]> = { expect: [], safe: [], strict: [] };
   for (const file of files) {
     readFileSync(join(dir, file), 'utf8')
       .split('\n')
       .forEach((text, index) => {
         const match = LABEL.exec(text.trimEnd());
         if (!match) return;
-        const label = { file, line: index + 1, findingClass: match[2] as FindingClass };
-        (match[1] === 'expect' ? expected : safe).push(label);
+        byKind[match[1] as string]?.push({ file, line: index + 1, findingClass: match[2] as FindingClass });
       });
   }
-  return { files, expected, safe };
+  return { files, expected: byKind['expect'] ?? [], safe: byKind['safe'] ?? [], strictOnly: byKind['strict'] ?? [] };
+}
+
+/** The labels as one contract reads them: the `// strict:` lines are positives in one, negatives in the other. */
+export function labelsFor(labels: CorpusLabels, scoring: Scoring): CorpusLabels {
+  return scoring === 'strict'
+    ? { ...labels, expected: [...labels.expected, ...labels.strictOnly], strictOnly: [] }
+    : { ...labels, safe: [...labels.safe, ...labels.strictOnly], strictOnly: [] };
 }
 
 function listSourceFiles(dir: string): string[] {

@@ -124,6 +124,9 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...undefined, stdio: "pipe" });',
+    // A conditional spread of literals that do not name `shell` cannot set it.
+    'import { execa } from "execa"; await execa(file, args, { shell: false, ...(verbose ? { stdio: "inherit" } : {}) });',
+    'const { spawn } = require("child_process"); spawn(cmd, args, { cwd, ...(uid !== undefined && { uid, gid: uid }) });',
     // The program from a table, from the environment or the command line (the user who runs it
     // chooses: $EDITOR, a CLI running what it is told), or constant with request input as arguments.
     'const { spawn } = require("child_process"); const TOOLS = { png: "optipng", jpg: "jpegoptim" }; spawn(TOOLS[req.query.type], [file]);',
@@ -253,10 +256,16 @@ createRuleTester().run('no-shell-exec', rule, {
       'through a shell if `...options` sets `shell`',
     ),
     dataCommand(
-      'import { execa } from "execa"; await execa(file, args, { shell: false, ...(verbose ? { stdio: "inherit" } : {}) });',
+      'import { execa } from "execa"; await execa(file, args, { ...(verbose ? { shell: true } : {}) });',
       'execa.execa',
       {},
-      'through a shell if `...(verbose ? { stdio: "inherit" } : {})` sets `shell`',
+      'through a shell',
+    ),
+    dataCommand(
+      'import { execa } from "execa"; await execa(file, args, { ...(verbose && extra) });',
+      'execa.execa',
+      {},
+      'through a shell if `...(verbose && extra)` sets `shell`',
     ),
     requestInput(
       'const { execFile } = require("child_process"); const opts = { shell: process.platform === "win32" }; execFile("convert", [req.query.file, "out.png"], opts, done);',

@@ -57,13 +57,8 @@ function findProperty(
   let result: OptionValue = NOT_FOUND;
   for (const property of object.properties) {
     if (property.type === 'SpreadElement') {
-      const spread = depth < MAX_DEPTH ? resolveObjectExpression(sourceCode, property.argument) : undefined;
-      if (spread) {
-        const inner = findProperty(sourceCode, spread, name, depth + 1);
-        if (inner.found || inner.unknownSpread) result = inner;
-      } else if (!isStaticNonObject(sourceCode, property.argument)) {
-        result = { found: false, unknownSpread: property };
-      }
+      const inner = findInSpread(sourceCode, property, name, depth);
+      if (inner.found || inner.unknownSpread) result = inner;
       continue;
     }
     if (getStaticKeyName(property.key, property.computed) !== name) continue;
@@ -73,6 +68,32 @@ function findProperty(
       node: value,
       value: getStaticValue(value as never, sourceCode.getScope(value)),
     };
+  }
+  return result;
+}
+
+/**
+ * What a spread may add. `...(cond && { uid })` adds nothing or the literal (a falsy value has no
+ * properties), `...(cond ? a : b)` either branch: each is looked into; a set property wins over
+ * an unknown object, which wins over nothing.
+ */
+function findInSpread(sourceCode: SourceCode, spread: ESTree.SpreadElement, name: string, depth: number): OptionValue {
+  const argument = unwrapExpression(spread.argument);
+  const candidates =
+    argument.type === 'LogicalExpression' && argument.operator === '&&'
+      ? [argument.right]
+      : argument.type === 'ConditionalExpression'
+        ? [argument.consequent, argument.alternate]
+        : [argument];
+  let result: OptionValue = NOT_FOUND;
+  for (const candidate of candidates) {
+    const object = depth < MAX_DEPTH ? resolveObjectExpression(sourceCode, candidate) : undefined;
+    const inner: OptionValue = object
+      ? findProperty(sourceCode, object, name, depth + 1)
+      : isStaticNonObject(sourceCode, candidate)
+        ? NOT_FOUND
+        : { found: false, unknownSpread: spread };
+    if (inner.found || (inner.unknownSpread && !result.found)) result = inner;
   }
   return result;
 }

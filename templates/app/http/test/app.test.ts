@@ -19,22 +19,6 @@ async function build(t: TestContext, env: Record<string, string> = {}) {
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const checksum = (payload: string) => ({ method: 'POST' as const, url: '/api/checksum', headers: { 'content-type': 'application/json' }, payload });
 
-test('live answers 200', async (t) => {
-  const { app } = await build(t);
-  const response = await app.inject('/health/live');
-  assert.equal(response.statusCode, 200);
-  assert.deepEqual(response.json(), { status: 'ok' });
-});
-
-test('ready answers 200, then 503 once draining has begun', async (t) => {
-  const { app, readiness } = await build(t);
-  assert.equal((await app.inject('/health/ready')).statusCode, 200);
-  readiness.draining = true;
-  const response = await app.inject('/health/ready');
-  assert.equal(response.statusCode, 503);
-  assert.deepEqual(response.json(), { status: 'draining' });
-});
-
 test('checksum answers the SHA-256 of the UTF-8 data, hashed on the pool', async (t) => {
   const { app } = await build(t);
   for (const data of ['', 'hello', 'héllo wörld ✓ 🎉', 'x'.repeat(500_000)]) {

@@ -14,20 +14,6 @@ async function build(t: TestContext) {
   return { app, readiness };
 }
 
-test('live answers 200', async (t) => {
-  const { app } = await build(t);
-  const response = await app.inject('/health/live');
-  assert.equal(response.statusCode, 200);
-  assert.deepEqual(response.json(), { status: 'ok' });
-});
-
-test('ready answers 200, then 503 once draining has begun', async (t) => {
-  const { app, readiness } = await build(t);
-  assert.equal((await app.inject('/health/ready')).statusCode, 200);
-  readiness.draining = true;
-  assert.equal((await app.inject('/health/ready')).statusCode, 503);
-});
-
 test('metrics are Prometheus text', async (t) => {
   const { app } = await build(t);
   const response = await app.inject('/metrics');

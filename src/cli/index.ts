@@ -5,6 +5,7 @@ import module from 'node:module';
 import { parseArgs } from 'node:util';
 import semver from 'semver';
 import { DEMO_USAGE, runDemo } from './demo.js';
+import { DUMP_USAGE, runDump } from './dump.js';
 
 // Yeoman is some 1,700 modules: Node's on-disk compile cache halves every run after the first.
 // Looked up on the namespace: Node 20 has no such export, and must still get the version message.
@@ -20,6 +21,8 @@ Commands:
   add lint        add bastion's ESLint config to the current project
   demo            run a small service that stalls on purpose, under the watchdog,
                   and show the stall dump it leaves behind
+  dump <pid>      print the main thread's stack of a running process that has the
+                  watchdog, even while its event loop is blocked (--profile: a CPU profile)
 
 Options:
   -h, --help     show this help (bastion <command> --help for a command's own)
@@ -62,6 +65,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   demo: { usage: DEMO_USAGE, run: runDemo },
+  dump: { usage: DUMP_USAGE, run: runDump },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -49,7 +49,7 @@ export function writeDump(target: DumpTarget, name: string, content: string): st
   return path;
 }
 
-function ensureDirectory(target: DumpTarget): void {
+export function ensureDirectory(target: Pick<DumpTarget, 'dir' | 'mustBePrivate'>): void {
   makeDirectory(target.dir);
   if (!target.mustBePrivate) return;
   // In a shared /tmp another user could have made this path first, or pointed it elsewhere.

@@ -55,6 +55,10 @@ export function formatNotStarted(error: unknown): string {
   return `${PREFIX} not started: ${oneLine(error)}\n`;
 }
 
+export function formatSocketOff(error: unknown): string {
+  return `${PREFIX} bastion dump off: ${oneLine(error)}\n`;
+}
+
 export function formatShutdownHookOff(error: unknown): string {
   return `${PREFIX} shutdown-hang report off: ${oneLine(error)}\n`;
 }

@@ -1,4 +1,5 @@
-// The stall dump: the JSON written to `stall-*.json` (documented field by field in docs/watchdog.md).
+// The stall dump: the JSON written to `stall-*.json` (documented field by field in docs/watchdog.md),
+// and the on-demand dump `bastion dump <pid> --json` prints, which has the same shape.
 import type { WatchdogAction } from './options.js';
 
 export const SCHEMA_VERSION = 1;
@@ -89,4 +90,18 @@ export interface StallDump {
   memory: MemoryFacts;
   activeResources?: string[];
   process: ProcessFacts;
+}
+
+/**
+ * What `bastion dump <pid> --json` prints: a stall dump's fields, taken on request. `stalledMs` is
+ * how long the event loop had not ticked when the request came (a heartbeat interval or less
+ * while it turns), and `action` the action configured for stalls (none is taken).
+ */
+export interface OnDemandDump extends Omit<StallDump, 'kind' | 'stackOnReturn'> {
+  kind: 'on-demand';
+  /**
+   * The main thread was idle, waiting in the event loop: no JavaScript was running, so `stack`
+   * is empty (`stackStatus` is `captured`). False when a stack was read or could not be.
+   */
+  idle: boolean;
 }

@@ -1,18 +1,22 @@
 // The watchdog thread: watches the main thread's heartbeat and, on a stall, captures the main
 // thread's stack, writes the dump and the stderr block, then applies the configured action.
 // Everything here must work while the main thread is stuck, so nothing goes through it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { workerData } from 'node:worker_threads';
 import { awaitLatePause, captureMainStack } from './capture.js';
 import type { Capture } from './capture.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
 import { dumpFileName, writeDump } from './dump.js';
+import { serveDumps } from './dump-server.js';
+import type { DumpRequest, DumpResponse } from './dump-server.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatEnding, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
-import { readNativeState } from './linux.js';
+import { readNativeState, readThreadActivity, syscallName } from './linux.js';
 import type { WorkerData } from './protocol.js';
 import { SCHEMA_VERSION } from './schema.js';
-import type { NativeState, StackFrame, StallDump } from './schema.js';
+import { profileMainThread } from './profiler.js';
+import type { NativeState, OnDemandDump, StackFrame, StallDump } from './schema.js';
 import { SourceMapResolver } from './source-maps.js';
 
 // After the dump, 'exit' waits this long for process.exit() to take (or, for a main thread in
@@ -21,6 +25,13 @@ const EXIT_FALLBACK_MS = 2000;
 
 // Deep recursion can put tens of thousands of frames on the stack; the innermost ones matter.
 const MAX_STACK_FRAMES = 200;
+
+// `bastion dump` answers within 2 s: the pause gets this long to land (an idle loop takes it at its
+// next heartbeat, within 250 ms), and a stall being handled this long to finish first.
+const ON_DEMAND_PAUSE_MS = 1000;
+const ON_DEMAND_WAIT_MS = 500;
+// The heartbeat's own function: an on-demand pause that lands there found the main thread idle.
+const HEARTBEAT_URL = new URL('./index.js', import.meta.url).href;
 
 const data = workerData as WorkerData;
 const { options } = data;
@@ -43,9 +54,19 @@ let seq = 0;
 let current: Stall | undefined;
 // Stalls are handled one after another, and a recovery is reported after its stall's dump.
 let queue: Promise<void> = Promise.resolve();
+// One inspector capture at a time: a stall's (the whole of its handling) or an on-demand one.
+let capturing: Promise<void> | undefined;
+// The latest stall dump published, for an on-demand request that comes while it is handled.
+let published: { seq: number; dump: StallDump; path: string | undefined } | undefined;
+let profiling = false;
 
 // Also what keeps this thread alive: the worker's loop would otherwise end at once.
 setInterval(check, data.intervalMs);
+
+serveDumps(data.socket.dir, data.socket.path, answerRequest).then(
+  (server) => Atomics.store(heartbeat, HeartbeatSlot.socketIno, BigInt.asIntN(64, server.ino)),
+  (error: unknown) => writeStderr(formatSocketOff(error)),
+);
 
 function check(): void {
   if (Atomics.load(heartbeat, HeartbeatSlot.stopped) !== 0n) return;
@@ -78,7 +99,7 @@ function check(): void {
   Atomics.add(heartbeat, HeartbeatSlot.stalls, 1n);
   Atomics.store(heartbeat, HeartbeatSlot.stalled, 1n);
   recordLength(stall.stalledMs);
-  enqueue(() => handleStall(stall));
+  enqueue(() => exclusive(() => handleStall(stall)));
 }
 
 function lastTick(): bigint {
@@ -88,6 +109,22 @@ function lastTick(): bigint {
 /** Publishes a stall's length for stats() if it is the longest yet (only this thread writes it). */
 function recordLength(ms: number): void {
   if (BigInt(ms) > Atomics.load(heartbeat, HeartbeatSlot.longestStallMs)) Atomics.store(heartbeat, HeartbeatSlot.longestStallMs, BigInt(ms));
+}
+
+/** Runs `task` once no other capture is running; the next waits for it. */
+async function exclusive<T>(task: () => Promise<T>): Promise<T> {
+  while (capturing !== undefined) await capturing;
+  const run = task();
+  const done = run.then(
+    () => {},
+    () => {},
+  );
+  capturing = done;
+  try {
+    return await run;
+  } finally {
+    if (capturing === done) capturing = undefined;
+  }
 }
 
 function enqueue(task: () => unknown): void {
@@ -172,6 +209,7 @@ function publish(dump: StallDump, name: string, describe: (dump: StallDump, path
   } catch (error) {
     failure = error ?? new Error('unknown error');
   }
+  if (current !== undefined) published = { seq: current.seq, dump, path };
   writeStderr(describe(dump, path));
   if (failure !== undefined) writeStderr(formatDumpError(options.dir, failure));
 }
@@ -198,4 +236,76 @@ function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): 
     writeStderr(formatEnding(process.pid, 'SIGKILL', 'exit', why));
     process.kill(process.pid, 'SIGKILL');
   }, EXIT_FALLBACK_MS);
+}
+
+/** Answers a `bastion dump` request (see dump-server.ts); never throws. */
+async function answerRequest(request: DumpRequest): Promise<DumpResponse> {
+  if (request.op === 'profile') return answerProfile(request.ms);
+  const stall = current;
+  // A stall being handled holds the main thread (or waits for it to leave native code): its dump is the answer.
+  if (capturing !== undefined && stall !== undefined && published?.seq === stall.seq) return { ok: true, dump: published.dump, path: published.path };
+  if (capturing !== undefined) {
+    await Promise.race([capturing, sleep(ON_DEMAND_WAIT_MS)]);
+    if (capturing !== undefined) {
+      const latest = current !== undefined && published?.seq === current.seq ? published : undefined;
+      if (latest !== undefined) return { ok: true, dump: latest.dump, path: latest.path };
+      return { ok: false, error: `the watchdog is busy dumping a stall; see its dump in ${options.dir}` };
+    }
+  }
+  return { ok: true, dump: await exclusive(onDemandDump) };
+}
+
+async function onDemandDump(): Promise<OnDemandDump> {
+  const requestedAt = new Date();
+  const stalledMs = elapsedMs(lastTick(), process.hrtime.bigint());
+  // Asleep in the event loop's poll: nothing to pause, and nothing to disturb.
+  const waiting = mainIsPolling();
+  const capture = waiting ? IDLE : await captureMainStack(MAIN_FACTS_EXPRESSION, () => true, data.inspectorBlocked, ON_DEMAND_PAUSE_MS);
+  // Dropping the session resumes the main thread, and drops a pause still pending (native code).
+  capture.release();
+  // Elsewhere than Linux, an idle loop takes the pause at its next heartbeat.
+  const idle = waiting || (capture.status === 'captured' && capture.frames[0]?.url === HEARTBEAT_URL);
+  const native = capture.status === 'captured' ? undefined : readNativeState();
+  return {
+    kind: 'on-demand',
+    schemaVersion: SCHEMA_VERSION,
+    time: requestedAt.toISOString(),
+    pid: process.pid,
+    thresholdMs: options.timeoutMs,
+    stalledMs,
+    action: options.action,
+    stackStatus: capture.status,
+    ...(capture.error === undefined ? {} : { stackError: capture.error }),
+    stack: idle ? [] : resolveStack(capture.frames),
+    idle,
+    ...(native === undefined ? {} : { native }),
+    ...collectFacts({
+      mainFacts: capture.mainFacts,
+      loopDelay: data.loopDelay,
+      loopDelayResolutionMs: data.intervalMs,
+      argv: data.argv,
+      execArgv: data.execArgv,
+    }),
+  };
+}
+
+const IDLE: Capture = { status: 'captured', frames: [], paused: new Promise(() => {}), release: () => {} };
+
+/** Linux: the main thread is asleep in epoll, i.e. its event loop waits for something to do. */
+function mainIsPolling(): boolean {
+  const call = readThreadActivity()?.sleepingIn;
+  return call !== undefined && syscallName(call, process.arch).startsWith('epoll_');
+}
+
+async function answerProfile(ms: number): Promise<DumpResponse> {
+  if (data.inspectorBlocked !== undefined) return { ok: false, error: `inspector unavailable: ${data.inspectorBlocked}` };
+  if (profiling) return { ok: false, error: 'a profile is being taken already' };
+  profiling = true;
+  try {
+    return { ok: true, profile: await profileMainThread(ms) };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  } finally {
+    profiling = false;
+  }
 }

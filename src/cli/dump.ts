@@ -208,6 +208,12 @@ export function formatDump(dump: OnDemandDump | StallDump, path?: string): strin
   if (dump.stack.length > 0) lines.push(...dump.stack.map(formatFrame));
   else if (dump.kind === 'stall' || !dump.idle) lines.push(`  stack not captured: ${dump.stackError ?? dump.stackStatus}`);
   if (dump.native?.syscall !== undefined) lines.push(`  in system call: ${dump.native.syscall}${dump.native.wchan === undefined ? '' : ` (wchan ${dump.native.wchan})`}`);
+  if (dump.threadsError !== undefined) lines.push(`worker threads: ${dump.threadsError}`);
+  for (const thread of dump.threads ?? []) {
+    lines.push(`thread ${thread.threadId}${thread.name === '' ? '' : ` (${thread.name})`}:`);
+    if (thread.stack.length > 0) lines.push(...thread.stack.map(formatFrame));
+    else lines.push(`  stack not captured: ${thread.stackError ?? thread.stackStatus}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -10,6 +10,7 @@ const MAX_FRAMES = 10;
 
 /** Writes to fd 2 synchronously; a closed or broken stderr (EBADF, EPIPE) is not the host's problem. */
 export function writeStderr(text: string): void {
+  if (text === '') return;
   try {
     writeSync(2, text);
   } catch {
@@ -34,6 +35,21 @@ export function formatStackOnReturn(dump: StallDump, dumpPath: string | undefine
   const { delayMs, stack } = dump.stackOnReturn ?? { delayMs: 0, stack: [] };
   const lines = [`${PREFIX} native call returned ${delayMs} ms after the stall was detected, pid ${dump.pid}; first JavaScript after it:`];
   lines.push(...formatFrames(stack));
+  if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The worker threads' stacks, added to a stall dump: the top frame of each. */
+export function formatThreads(dump: StallDump, dumpPath: string | undefined): string {
+  const threads = dump.threads ?? [];
+  if (threads.length === 0 && dump.threadsError === undefined) return '';
+  const lines = [`${PREFIX} worker threads of pid ${dump.pid} during the stall:`];
+  if (dump.threadsError !== undefined) lines.push(`  not read: ${dump.threadsError}`);
+  for (const thread of threads) {
+    const top = thread.stack[0];
+    const what = top === undefined ? `stack not captured: ${thread.stackError ?? thread.stackStatus}` : formatFrame(top).trim();
+    lines.push(`  thread ${thread.threadId}${thread.name === '' ? '' : ` (${thread.name})`}: ${what}`);
+  }
   if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
   return lines.join('\n') + '\n';
 }
@@ -83,7 +99,7 @@ function formatFrames(stack: readonly StackFrame[]): string[] {
 }
 
 // Like V8's own traces: `at fn (url:line:column)`, or `at url:line:column` when anonymous.
-function formatFrame(frame: StackFrame): string {
+export function formatFrame(frame: StackFrame): string {
   const where = `${frame.url || '<unknown>'}:${frame.line}:${frame.column}`;
   return frame.functionName ? `    at ${frame.functionName} (${where})` : `    at ${where}`;
 }

@@ -15,7 +15,7 @@ import { registerWatchdog, runningIsPreloaded, runningWatchdog, unregisterWatchd
 import { privateDirectory, removeSocket, socketPath } from './socket-path.js';
 
 export type { WatchdogAction, WatchdogOptions } from './options.js';
-export type { LoopDelay, MemoryFacts, NativeState, OnDemandDump, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
+export type { LoopDelay, MemoryFacts, NativeState, OnDemandDump, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump, ThreadStack } from './schema.js';
 
 /** What the watchdog has seen, for the app to publish (on /metrics, say). */
 export interface WatchdogStats {

@@ -90,6 +90,26 @@ export interface StallDump {
   memory: MemoryFacts;
   activeResources?: string[];
   process: ProcessFacts;
+  /**
+   * The app's worker threads (the watchdog's own left out), each paused and read the way the
+   * main thread is; present whenever they could be listed, `[]` when there are none.
+   */
+  threads?: ThreadStack[];
+  /** Why the worker threads could not be listed (the main thread in native code, say). */
+  threadsError?: string;
+}
+
+/** One worker thread's stack in a dump. */
+export interface ThreadStack {
+  /** `worker_threads.threadId` of the worker. */
+  threadId: number;
+  /** The `name` it was given (`new Worker(url, { name })`), `""` when none. */
+  name: string;
+  stackStatus: 'captured' | 'unavailable';
+  /** Why it could not be read (busy in native code, idle, exited), when `unavailable`. */
+  stackError?: string;
+  /** Innermost first, as `stack`. */
+  stack: StackFrame[];
 }
 
 /**

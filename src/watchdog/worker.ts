@@ -10,12 +10,14 @@ import { dumpFileName, writeDump } from './dump.js';
 import { serveDumps } from './dump-server.js';
 import type { DumpRequest, DumpResponse } from './dump-server.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatStall, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatStall, formatThreads, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState, readThreadActivity, syscallName } from './linux.js';
 import type { WorkerData } from './protocol.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { profileMainThread } from './profiler.js';
+import { captureThreadStacks } from './threads.js';
+import type { ThreadsCapture } from './threads.js';
 import type { NativeState, OnDemandDump, StackFrame, StallDump } from './schema.js';
 import { SourceMapResolver } from './source-maps.js';
 
@@ -30,6 +32,9 @@ const MAX_STACK_FRAMES = 200;
 // next heartbeat, within 250 ms), and a stall being handled this long to finish first.
 const ON_DEMAND_PAUSE_MS = 1000;
 const ON_DEMAND_WAIT_MS = 500;
+// The worker threads get this long, all at once (each is paused on its own session).
+const STALL_THREADS_MS = 1500;
+const ON_DEMAND_THREADS_MS = 800;
 // The heartbeat's own function: an on-demand pause that lands there found the main thread idle.
 const HEARTBEAT_URL = new URL('./index.js', import.meta.url).href;
 
@@ -142,8 +147,17 @@ async function handleStall(stall: Stall): Promise<void> {
   // its pause is still pending (native code).
   if (options.action === 'dump' && capture.status !== 'native') capture.release();
   const name = dumpFileName(stall.detectedAt, process.pid, stall.seq);
-  const dump = buildDump(stall, capture, capture.status === 'captured' ? undefined : readNativeState());
-  publish(dump, name, formatStall);
+  const captured = capture.status === 'captured';
+  // The main thread's stack goes out at once; the worker threads' (which can take a while, up to
+  // STALL_THREADS_MS) are added by rewriting the dump.
+  const dump = buildDump(stall, capture, captured ? undefined : readNativeState(), captured ? {} : threadsNotRead());
+  const written = publish(dump, name, formatStall);
+  if (captured) {
+    const withThreads = { ...dump, ...threadFields(await captureThreadStacks(STALL_THREADS_MS, resolveStack)) };
+    // A dump that could not be written is not tried again (its failure is said once per stall).
+    if (written) publish(withThreads, name, formatThreads);
+    else writeStderr(formatThreads(withThreads, undefined));
+  }
   if (options.action === 'exit') {
     // A native capture's pause lands when the call returns: its stack goes into the dump first.
     exitProcess(capture, (main) => {
@@ -177,7 +191,7 @@ function resolveStack(frames: readonly PausedFrame[]): StackFrame[] {
   return frames.slice(0, MAX_STACK_FRAMES).map((frame) => resolver.resolve(frame));
 }
 
-function buildDump(stall: Stall, capture: Capture, native: NativeState | undefined): StallDump {
+function buildDump(stall: Stall, capture: Capture, native: NativeState | undefined, threads: ThreadsCapture): StallDump {
   return {
     kind: 'stall',
     schemaVersion: SCHEMA_VERSION,
@@ -197,11 +211,27 @@ function buildDump(stall: Stall, capture: Capture, native: NativeState | undefin
       argv: data.argv,
       execArgv: data.execArgv,
     }),
+    ...threadFields(threads),
   };
 }
 
-/** Writes the dump file, then its stderr block, which goes out even when the file could not. */
-function publish(dump: StallDump, name: string, describe: (dump: StallDump, path: string | undefined) => string): void {
+/**
+ * Worker threads are reached through the main thread, which must answer the inspector: one in
+ * native code cannot, and the dump must not wait for it.
+ */
+function threadsNotRead(): ThreadsCapture {
+  return { error: "not read: the main thread's stack was not captured, and worker threads are reached through it" };
+}
+
+function threadFields({ threads, error }: ThreadsCapture): Pick<StallDump, 'threads' | 'threadsError'> {
+  return { ...(threads === undefined ? {} : { threads }), ...(error === undefined ? {} : { threadsError: error }) };
+}
+
+/**
+ * Writes the dump file, then its stderr block, which goes out even when the file could not.
+ * Returns whether the file was written.
+ */
+function publish(dump: StallDump, name: string, describe: (dump: StallDump, path: string | undefined) => string): boolean {
   let path: string | undefined;
   let failure: unknown;
   try {
@@ -212,6 +242,7 @@ function publish(dump: StallDump, name: string, describe: (dump: StallDump, path
   if (current !== undefined) published = { seq: current.seq, dump, path };
   writeStderr(describe(dump, path));
   if (failure !== undefined) writeStderr(formatDumpError(options.dir, failure));
+  return path !== undefined;
 }
 
 /**
@@ -263,6 +294,7 @@ async function onDemandDump(): Promise<OnDemandDump> {
   const capture = waiting ? IDLE : await captureMainStack(MAIN_FACTS_EXPRESSION, () => true, data.inspectorBlocked, ON_DEMAND_PAUSE_MS);
   // Dropping the session resumes the main thread, and drops a pause still pending (native code).
   capture.release();
+  const threads = capture.status === 'captured' ? await captureThreadStacks(ON_DEMAND_THREADS_MS, resolveStack) : threadsNotRead();
   // Elsewhere than Linux, an idle loop takes the pause at its next heartbeat.
   const idle = waiting || (capture.status === 'captured' && capture.frames[0]?.url === HEARTBEAT_URL);
   const native = capture.status === 'captured' ? undefined : readNativeState();
@@ -286,6 +318,7 @@ async function onDemandDump(): Promise<OnDemandDump> {
       argv: data.argv,
       execArgv: data.execArgv,
     }),
+    ...threadFields(threads),
   };
 }
 

@@ -166,6 +166,29 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     assert.ok(unnamed.stdout.endsWith(` written to ${join(cwd, file!)}\n`), unnamed.stdout);
   });
 
+  it("prints the app's worker threads too: a busy one's stack, an idle one said to be idle", async (t) => {
+    const tmp = scratch(t);
+    const running = start(t, tmp, fixture('worker-threads.mjs'), { args: ['forever'] });
+    const pid = running.child.pid!;
+    await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+    await waitForLine(running.child, JSON.stringify({ spinner: 2, sleeper: 3 }));
+    const spinning = fixture('lib/spinning-worker.mjs');
+    const text = await bastion(tmp, ['dump', String(pid)]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^pid \d+, main thread \(event loop last turned \d+ ms ago\):\n {4}at blockMain /);
+    const site = markedLine(spinning, 'worker-site').line;
+    assert.match(text.stdout, new RegExp(`\nthread 2 \\(spinner\\):\n {4}at spinInWorker \\(${pathToFileURL(spinning).href}:${site}:\\d+\\)\n`));
+    assert.match(text.stdout, /\nthread 3 \(sleeper\):\n {2}stack not captured: idle: no JavaScript ran within \d+ ms/);
+    const dump = JSON.parse((await bastion(tmp, ['dump', String(pid), '--json'])).stdout) as OnDemandDump;
+    assert.deepEqual(
+      dump.threads?.map(({ threadId, name, stackStatus }) => ({ threadId, name, stackStatus })),
+      [
+        { threadId: 2, name: 'spinner', stackStatus: 'captured' },
+        { threadId: 3, name: 'sleeper', stackStatus: 'unavailable' },
+      ],
+    );
+  });
+
   it('says an idle main thread is waiting in the event loop', async (t) => {
     const tmp = scratch(t);
     const { child } = start(t, tmp, fixture('idle.mjs'));
@@ -177,6 +200,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const dump = JSON.parse((await bastion(tmp, ['dump', String(pid), '--json'])).stdout) as OnDemandDump;
     assert.equal(dump.idle, true);
     assert.deepEqual(dump.stack, []);
+    assert.deepEqual(dump.threads, []);
   });
 
   it('says what Linux shows of a main thread blocked in native code (a FIFO read)', async (t) => {
@@ -192,6 +216,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     assert.ok(text.elapsedMs < DUMP_WITHIN_MS, `took ${Math.round(text.elapsedMs)} ms`);
     assert.match(text.stdout, /\n {2}stack not captured: the main thread did not answer the inspector: it has been asleep in the read system call for \d+ ms\n/);
     assert.match(text.stdout, /\n {2}in system call: read/);
+    assert.match(text.stdout, /\nworker threads: not read: the main thread's stack was not captured, and worker threads are reached through it\n/);
     // The pending pause was dropped: once the read returns, the app runs on undisturbed.
     execFileSync('sh', ['-c', 'echo hi > "$0"', fifo]);
     const result = await running.result;

@@ -54,6 +54,16 @@ export function formatThreads(dump: StallDump, dumpPath: string | undefined): st
   return lines.join('\n') + '\n';
 }
 
+/** The stall's CPU profile, once written (or why it was not). */
+export function formatProfile(dump: StallDump, dumpPath: string | undefined): string {
+  if (dump.profileError !== undefined) return `${PREFIX} no CPU profile of the stall (pid ${dump.pid}): ${dump.profileError}\n`;
+  const path = dumpPath === undefined || dump.profile === undefined ? dump.profile : `${dumpPath.slice(0, dumpPath.lastIndexOf('/') + 1)}${dump.profile}`;
+  const lines = [`${PREFIX} CPU profile of the stall (${dump.profileMs ?? 0} ms, pid ${dump.pid}): ${path ?? ''}`];
+  if (dump.profileWarning !== undefined) lines.push(`  ${dump.profileWarning}`);
+  if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
 export function formatRecovery(totalMs: number, pid: number): string {
   return `${PREFIX} event loop recovered after ${totalMs} ms (pid ${pid})\n`;
 }

@@ -19,16 +19,15 @@ export interface CpuProfile {
 
 type Post = (method: string, params: object, callback: (error: Error | null, result?: unknown) => void) => void;
 
-/** Profiles the main thread for `ms`; rejects with a one-line reason when it cannot. */
-export async function profileMainThread(ms: number, intervalUs?: number): Promise<CpuProfile> {
+/** Profiles the main thread for `ms` (less if `signal` aborts); rejects with a one-line reason when it cannot. */
+export async function profileMainThread(ms: number, signal?: AbortSignal): Promise<CpuProfile> {
   const inspector = process.getBuiltinModule('node:inspector') as typeof Inspector;
   const session = new inspector.Session();
   session.connectToMainThread();
   try {
     await post(session, 'Profiler.enable', {}, 'enable the profiler');
-    if (intervalUs !== undefined) await post(session, 'Profiler.setSamplingInterval', { interval: intervalUs }, 'set the sampling interval');
     await post(session, 'Profiler.start', {}, 'start the profiler');
-    await sleep(ms);
+    await sleep(ms, undefined, signal === undefined ? {} : { signal }).catch(() => {});
     // Handing over a long profile takes the main thread a moment.
     const { profile } = (await post(session, 'Profiler.stop', {}, 'stop the profiler', STOP_ANSWER_MS)) as { profile: CpuProfile };
     return profile;
@@ -54,4 +53,47 @@ function post(session: Inspector.Session, method: string, params: object, what: 
       reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
+}
+
+/**
+ * How many of the profile's samples have the function at `url` named `functionName` anywhere on
+ * their stack. Zero for a stall's culprit means the profile blames another function (OSR).
+ */
+export function samplesIn(profile: CpuProfile, functionName: string, url: string): number {
+  const nodes = profile.nodes as ProfileNode[];
+  const parents = new Map<number, number>();
+  for (const node of nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  const byId = new Map(nodes.map((node) => [node.id, node]));
+  const memo = new Map<number, boolean>();
+  // Iterative: a deep recursion makes a deep tree, and this thread's stack is small.
+  const holds = (leaf: number): boolean => {
+    const chain: number[] = [];
+    const seen = new Set<number>();
+    let answer = false;
+    for (let id: number | undefined = leaf; id !== undefined; id = parents.get(id)) {
+      const known = memo.get(id);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      const frame = byId.get(id)?.callFrame;
+      if (frame?.functionName === functionName && frame.url === url) {
+        answer = true;
+        break;
+      }
+      // A malformed profile with a cycle ends here.
+      if (seen.has(id)) break;
+      seen.add(id);
+      chain.push(id);
+    }
+    for (const id of chain) memo.set(id, answer);
+    return answer;
+  };
+  return (profile.samples ?? []).filter((id) => holds(id)).length;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
 }

@@ -97,6 +97,17 @@ export interface StallDump {
   threads?: ThreadStack[];
   /** Why the worker threads could not be listed (the main thread in native code, say). */
   threadsError?: string;
+  /**
+   * The stall's CPU profile, `stall-<…>.cpuprofile`, a file name in the dump's directory. Added
+   * by rewriting the dump once the profile window is over.
+   */
+  profile?: string;
+  /** How long the profile ran (ms): the window, or less when the loop recovered first. */
+  profileMs?: number;
+  /** Why there is no profile (the main thread did not answer the profiler, a write failed). */
+  profileError?: string;
+  /** Set when the profile blames another function than the stack: a busy loop optimised on stack (OSR). */
+  profileWarning?: string;
 }
 
 /** One worker thread's stack in a dump. */
@@ -117,7 +128,7 @@ export interface ThreadStack {
  * how long the event loop had not ticked when the request came (a heartbeat interval or less
  * while it turns), and `action` the action configured for stalls (none is taken).
  */
-export interface OnDemandDump extends Omit<StallDump, 'kind' | 'stackOnReturn'> {
+export interface OnDemandDump extends Omit<StallDump, 'kind' | 'stackOnReturn' | 'profile' | 'profileMs' | 'profileError' | 'profileWarning'> {
   kind: 'on-demand';
   /**
    * The main thread was idle, waiting in the event loop: no JavaScript was running, so `stack`

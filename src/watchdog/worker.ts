@@ -6,16 +6,17 @@ import { workerData } from 'node:worker_threads';
 import { awaitLatePause, captureMainStack } from './capture.js';
 import type { Capture } from './capture.js';
 import type { PausedFrame, PausedMain } from './main-thread.js';
-import { dumpFileName, writeDump } from './dump.js';
+import { dumpFileName, profileFileName, writeAtomically, writeDump } from './dump.js';
 import { serveDumps } from './dump-server.js';
 import type { DumpRequest, DumpResponse } from './dump-server.js';
 import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatStall, formatThreads, formatWorkerError, writeStderr } from './format.js';
+import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatProfile, formatStall, formatThreads, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
 import { readNativeState, readThreadActivity, syscallName } from './linux.js';
 import type { WorkerData } from './protocol.js';
 import { SCHEMA_VERSION } from './schema.js';
-import { profileMainThread } from './profiler.js';
+import { profileMainThread, samplesIn } from './profiler.js';
+import type { CpuProfile } from './profiler.js';
 import { captureThreadStacks } from './threads.js';
 import type { ThreadsCapture } from './threads.js';
 import type { NativeState, OnDemandDump, StackFrame, StallDump } from './schema.js';
@@ -35,6 +36,8 @@ const ON_DEMAND_WAIT_MS = 500;
 // The worker threads get this long, all at once (each is paused on its own session).
 const STALL_THREADS_MS = 1500;
 const ON_DEMAND_THREADS_MS = 800;
+// How often a stall profile looks at the heartbeat, to stop at the recovery.
+const RECOVERY_POLL_MS = 10;
 // The heartbeat's own function: an on-demand pause that lands there found the main thread idle.
 const HEARTBEAT_URL = new URL('./index.js', import.meta.url).href;
 
@@ -152,12 +155,19 @@ async function handleStall(stall: Stall): Promise<void> {
   // STALL_THREADS_MS) are added by rewriting the dump.
   const dump = buildDump(stall, capture, captured ? undefined : readNativeState(), captured ? {} : threadsNotRead());
   const written = publish(dump, name, formatStall);
+  // Only a main thread left to run can be profiled ('exit' and 'abort' hold it paused).
+  const profiling = captured && options.action === 'dump' && options.profileMs > 0 ? profileStall(stillStalled) : undefined;
+  // A dump that could not be written is not tried again (its failure is said once per stall).
+  const update = (next: StallDump, describe: (dump: StallDump, path: string | undefined) => string): void => {
+    if (written) publish(next, name, describe);
+    else writeStderr(describe(next, undefined));
+  };
+  let latest = dump;
   if (captured) {
-    const withThreads = { ...dump, ...threadFields(await captureThreadStacks(STALL_THREADS_MS, resolveStack)) };
-    // A dump that could not be written is not tried again (its failure is said once per stall).
-    if (written) publish(withThreads, name, formatThreads);
-    else writeStderr(formatThreads(withThreads, undefined));
+    latest = { ...latest, ...threadFields(await captureThreadStacks(STALL_THREADS_MS, resolveStack)) };
+    update(latest, formatThreads);
   }
+  if (profiling !== undefined) update({ ...latest, ...profileFields(await profiling, latest, profileFileName(name), written) }, formatProfile);
   if (options.action === 'exit') {
     // A native capture's pause lands when the call returns: its stack goes into the dump first.
     exitProcess(capture, (main) => {
@@ -212,6 +222,57 @@ function buildDump(stall: Stall, capture: Capture, native: NativeState | undefin
       execArgv: data.execArgv,
     }),
     ...threadFields(threads),
+  };
+}
+
+interface StallProfile {
+  profile?: CpuProfile;
+  error?: string;
+  ms: number;
+}
+
+/** Profiles the stuck main thread for `profileMs`, or until the loop recovers. */
+async function profileStall(stillStalled: () => boolean): Promise<StallProfile> {
+  const recovered = new AbortController();
+  const watcher = setInterval(() => {
+    if (!stillStalled()) recovered.abort();
+  }, RECOVERY_POLL_MS);
+  const started = performance.now();
+  try {
+    const profile = await profileMainThread(options.profileMs, recovered.signal);
+    return { profile, ms: Math.round(performance.now() - started) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error), ms: Math.round(performance.now() - started) };
+  } finally {
+    clearInterval(watcher);
+  }
+}
+
+/**
+ * Writes the profile beside the dump and says in the dump whether it can be trusted: a busy loop
+ * that V8 optimised on stack (OSR) before the profile started has its samples counted to its
+ * caller, so a profile without a sample in the dump's culprit blames the wrong function.
+ */
+function profileFields(taken: StallProfile, dump: StallDump, fileName: string, dirUsable: boolean): Pick<StallDump, 'profile' | 'profileMs' | 'profileError' | 'profileWarning'> {
+  if (taken.profile === undefined) return { profileError: taken.error ?? 'unknown error' };
+  if (!dirUsable) return { profileError: 'not written: the dump directory cannot be used' };
+  try {
+    writeAtomically(dumpTarget, fileName, JSON.stringify(taken.profile));
+  } catch (error) {
+    return { profileError: `not written: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  const culprit = dump.stack.find((frame) => !frame.url.startsWith('node:'));
+  const samples = taken.profile.samples?.length ?? 0;
+  const inCulprit = culprit === undefined ? samples : samplesIn(taken.profile, culprit.functionName, culprit.generated?.url ?? culprit.url);
+  const name = culprit?.functionName || '(anonymous)';
+  return {
+    profile: fileName,
+    profileMs: taken.ms,
+    ...(inCulprit > 0 || samples === 0
+      ? {}
+      : {
+          profileWarning: `unreliable for this stall: none of its ${samples} samples is in ${name}, where the stack shows the main thread; V8 had most likely optimised that loop on stack (OSR) before the profile started, and counts its samples to a caller`,
+        }),
   };
 }
 

@@ -11,6 +11,7 @@ export const everyOption: WatchdogOptions = {
   startupGraceMs: 0,
   maxDumps: 1,
   maxDumpBytes: 1,
+  profileMs: 0,
 };
 
 // @ts-expect-error -- not an action
@@ -44,4 +45,9 @@ export function threadsOf(dump: StallDump | OnDemandDump): string[] {
   // @ts-expect-error -- an on-demand dump has no stackOnReturn
   const onReturn = dump.kind === 'on-demand' && dump.stackOnReturn;
   return [String(idle), String(onReturn), dump.threadsError ?? '', ...threads.map((thread) => `${thread.threadId} ${thread.name} ${thread.stack[0]?.functionName ?? thread.stackError}`)];
+}
+
+// The stall profile: a file name beside the dump, and whether it can be trusted.
+export function profileOf(dump: StallDump): string {
+  return `${dump.profile ?? dump.profileError ?? ''} ${dump.profileMs ?? 0} ${dump.profileWarning ?? ''}`;
 }

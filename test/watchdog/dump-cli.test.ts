@@ -90,6 +90,21 @@ async function waitForLine(child: ChildProcess, line: string): Promise<void> {
   });
 }
 
+/** The first line the fixture prints on stdout. */
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no line from the fixture; stdout so far: ${seen}`)), 30_000);
+    child.stdout?.on('data', (chunk: Buffer | string) => {
+      seen += String(chunk);
+      const end = seen.indexOf('\n');
+      if (end === -1) return;
+      clearTimeout(timer);
+      resolve(seen.slice(0, end));
+    });
+  });
+}
+
 /** Exactly one line on stderr, naming the pid, and a non-zero exit code. */
 function assertOneLineError(result: CliResult, pid: number, pattern: RegExp): void {
   assert.notEqual(result.code, 0, `exit code ${result.code}; stdout: ${result.stdout}`);
@@ -170,22 +185,24 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const tmp = scratch(t);
     const running = start(t, tmp, fixture('worker-threads.mjs'), { args: ['forever'] });
     const pid = running.child.pid!;
+    // Listened for from the start: the line may come before the socket is seen.
+    const ids = firstLine(running.child);
     await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
-    await waitForLine(running.child, JSON.stringify({ spinner: 2, sleeper: 3 }));
+    const { spinner, sleeper } = JSON.parse(await ids) as { spinner: number; sleeper: number };
     const spinning = fixture('lib/spinning-worker.mjs');
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^pid \d+, main thread \(event loop last turned \d+ ms ago\):\n {4}at blockMain /);
     const site = markedLine(spinning, 'worker-site').line;
-    assert.match(text.stdout, new RegExp(`\nthread 2 \\(spinner\\):\n {4}at spinInWorker \\(${pathToFileURL(spinning).href}:${site}:\\d+\\)\n`));
-    assert.match(text.stdout, /\nthread 3 \(sleeper\):\n {2}stack not captured: idle: no JavaScript ran within \d+ ms/);
+    assert.match(text.stdout, new RegExp(`\nthread ${spinner} \\(spinner\\):\n {4}at spinInWorker \\(${pathToFileURL(spinning).href}:${site}:\\d+\\)\n`));
+    assert.match(text.stdout, new RegExp(`\nthread ${sleeper} \\(sleeper\\):\n {2}stack not captured: idle: no JavaScript ran within \\d+ ms`));
     const dump = JSON.parse((await bastion(tmp, ['dump', String(pid), '--json'])).stdout) as OnDemandDump;
     assert.deepEqual(
       dump.threads?.map(({ threadId, name, stackStatus }) => ({ threadId, name, stackStatus })),
       [
-        { threadId: 2, name: 'spinner', stackStatus: 'captured' },
-        { threadId: 3, name: 'sleeper', stackStatus: 'unavailable' },
-      ],
+        { threadId: spinner, name: 'spinner', stackStatus: 'captured' },
+        { threadId: sleeper, name: 'sleeper', stackStatus: 'unavailable' },
+      ].sort((a, b) => a.threadId - b.threadId),
     );
   });
 

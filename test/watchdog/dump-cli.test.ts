@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { OnDemandDump } from 'generator-bastion/watchdog';
-import { fixture, markedLine, runFixture, startFixture } from './harness.ts';
+import { fixture, markedLine, runFixture, startFixture, waitForDumps } from './harness.ts';
 import type { RunningFixture } from './harness.ts';
 
 
@@ -239,6 +239,25 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const result = await running.result;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, `${JSON.stringify({ read: 'hi\n' })}\n`);
+  });
+
+  it('answers with the stall dump while a stall is being handled (a main thread held in native code)', async (t) => {
+    const tmp = scratch(t);
+    const fifo = join(tmp, 'nobody-writes');
+    execFileSync('mkfifo', [fifo]);
+    const env = { BASTION_WATCHDOG_TIMEOUT_MS: '500', BASTION_WATCHDOG_GRACE_MS: '0' };
+    const running = start(t, tmp, fixture('fifo-read.mjs'), { args: [fifo, 'read'], env });
+    const pid = running.child.pid!;
+    const [stall] = await waitForDumps(running.dir, 1, 15_000);
+    assert.equal(stall?.stackStatus, 'native');
+    const text = await bastion(tmp, ['dump', String(pid)]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`^pid ${pid} is in a stall \\(event loop blocked \\d+ ms when detected\\), dump ${running.dir}/stall-\\S+\\.json; main thread:\n {2}stack not captured: `));
+    const json = JSON.parse((await bastion(tmp, ['dump', String(pid), '--json'])).stdout) as { kind: string; time: string };
+    assert.equal(json.kind, 'stall');
+    assert.equal(json.time, stall.time);
+    execFileSync('sh', ['-c', 'echo hi > "$0"', fifo]);
+    assert.equal((await running.result).code, 0);
   });
 
   it('removes the socket when the process exits or stop() is called; a new watchdog removes those of dead processes', async (t) => {

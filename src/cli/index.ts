@@ -5,6 +5,7 @@ import module from 'node:module';
 import { parseArgs } from 'node:util';
 import semver from 'semver';
 import { DEMO_USAGE, runDemo } from './demo.js';
+import { DUMP_USAGE, runDump } from './dump.js';
 import { REPORT_USAGE, runReport } from './report.js';
 
 // Yeoman is some 1,700 modules: Node's on-disk compile cache halves every run after the first.
@@ -21,6 +22,8 @@ Commands:
   add lint        add bastion's ESLint config to the current project
   demo            run a small service that stalls on purpose, under the watchdog,
                   and show the stall dump it leaves behind
+  dump <pid>      print the main thread's stack of a running process that has the
+                  watchdog, even while its event loop is blocked (--profile: a CPU profile)
   report <dump>   show a stall dump, culprit first; --html writes a page with a flame chart
 
 Options:
@@ -64,6 +67,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   demo: { usage: DEMO_USAGE, run: runDemo },
+  dump: { usage: DUMP_USAGE, run: runDump },
   report: { usage: REPORT_USAGE, run: runReport },
 };
 

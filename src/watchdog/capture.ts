@@ -67,6 +67,7 @@ export async function captureMainStack(
   factsExpression: string,
   stillStalled: () => boolean,
   inspectorBlocked: string | undefined,
+  pauseLandingMs = PAUSE_LANDING_MS,
 ): Promise<Capture> {
   if (inspectorBlocked !== undefined) return withoutStack('unavailable', `inspector unavailable: ${inspectorBlocked}`);
   let session: MainThreadSession;
@@ -78,7 +79,7 @@ export async function captureMainStack(
   const watcher = new AbortController();
   const recovered = watchRecovery(stillStalled, watcher.signal);
   try {
-    return await pauseAndRead(session, factsExpression, stillStalled, recovered);
+    return await pauseAndRead(session, factsExpression, stillStalled, recovered, pauseLandingMs);
   } finally {
     watcher.abort();
   }
@@ -89,6 +90,7 @@ async function pauseAndRead(
   factsExpression: string,
   stillStalled: () => boolean,
   recovered: Promise<typeof RECOVERED>,
+  pauseLandingMs: number,
 ): Promise<Capture> {
   const request = session.pause();
   const release = (): void => session.disconnect();
@@ -99,12 +101,12 @@ async function pauseAndRead(
   if (answer === RECOVERED) return give('unavailable', recoveredError);
   if (typeof answer === 'string') return give('native', `the main thread did not answer the inspector: ${answer}`);
 
-  let main = await waitFor(request.paused, PAUSE_LANDING_MS, recovered);
+  let main = await waitFor(request.paused, pauseLandingMs, recovered);
   for (let step = 0; isPaused(main) && step < MAX_INTERNAL_STEPS && main.frames.every(isInternal); step++) {
-    main = await waitFor(main.stepInto(), PAUSE_LANDING_MS, recovered);
+    main = await waitFor(main.stepInto(), pauseLandingMs, recovered);
   }
   if (main === RECOVERED || (isPaused(main) && !stillStalled())) return give('unavailable', recoveredError);
-  if (main === TIMED_OUT) return give('native', `the main thread did not take the pause within ${PAUSE_LANDING_MS} ms (entered native code)`);
+  if (main === TIMED_OUT) return give('native', `the main thread did not take the pause within ${pauseLandingMs} ms (entered native code)`);
   const mainFacts = await main.evaluate(factsExpression);
   // The latest pause: frame ids from an earlier one are no longer valid after a step.
   return { status: 'captured', frames: main.frames, mainFacts, paused: Promise.resolve(main), release };

@@ -7,8 +7,9 @@ const { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renam
 
 /** `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`; nothing else in the directory is ever touched. */
 const DUMP_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.json$/;
+const PROFILE_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.cpuprofile$/;
 /** A temporary file of writeDump(), left behind only if its process died while writing. */
-const TEMP_NAME = /^\.stall-\d{8}T\d{6}Z-\d+-\d+\.json\.[0-9a-f]+\.tmp$/;
+const TEMP_NAME = /^\.stall-\d{8}T\d{6}Z-\d+-\d+\.(?:json|cpuprofile)\.[0-9a-f]+\.tmp$/;
 // Old enough that no live writer can still be busy with it.
 const STALE_TEMP_MS = 60_000;
 
@@ -27,6 +28,18 @@ export function dumpFileName(time: Date, pid: number, seq: number): string {
 
 /** Writes `content` as `dir/name` and prunes old dumps; returns the path. Throws on failure. */
 export function writeDump(target: DumpTarget, name: string, content: string): string {
+  const path = writeAtomically(target, name, content);
+  pruneDumps(target, name);
+  return path;
+}
+
+/** The stall profile's name beside its dump's: `stall-….cpuprofile`. */
+export function profileFileName(dumpName: string): string {
+  return dumpName.replace(/\.json$/, '.cpuprofile');
+}
+
+/** Writes `content` as `dir/name` (temp file + rename, mode 0600); returns the path. Throws on failure. */
+export function writeAtomically(target: Pick<DumpTarget, 'dir' | 'mustBePrivate'>, name: string, content: string): string {
   ensureDirectory(target);
   const path = join(target.dir, name);
   // Unique within the process; 'wx' (O_EXCL) refuses anything already there, a planted symlink
@@ -45,11 +58,10 @@ export function writeDump(target: DumpTarget, name: string, content: string): st
     rmSync(temporary, { force: true });
     throw error;
   }
-  pruneDumps(target, name);
   return path;
 }
 
-function ensureDirectory(target: DumpTarget): void {
+export function ensureDirectory(target: Pick<DumpTarget, 'dir' | 'mustBePrivate'>): void {
   makeDirectory(target.dir);
   if (!target.mustBePrivate) return;
   // In a shared /tmp another user could have made this path first, or pointed it elsewhere.
@@ -94,7 +106,8 @@ function errorCode(error: unknown): string | undefined {
 
 /**
  * Deletes the oldest dumps until at most `maxDumps` remain and they total at most `maxDumpBytes`.
- * The dump just written is always kept, even when it alone is over the byte budget.
+ * The dump just written is always kept, even when it alone is over the byte budget. A dump's
+ * profile (`stall-….cpuprofile`) counts with it and goes with it.
  */
 export function pruneDumps(target: DumpTarget, keep: string): void {
   const names = readdirSync(target.dir);
@@ -105,14 +118,17 @@ export function pruneDumps(target: DumpTarget, keep: string): void {
   const dumps = statAll(target.dir, names.filter((name) => DUMP_NAME.test(name))).sort(
     (a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name),
   );
+  const profiles = new Map(statAll(target.dir, names.filter((name) => PROFILE_NAME.test(name))).map((profile) => [profile.name, profile.size]));
+  const sizeOf = (dump: { name: string; size: number }): number => dump.size + (profiles.get(profileFileName(dump.name)) ?? 0);
   let count = dumps.length;
-  let bytes = dumps.reduce((total, dump) => total + dump.size, 0);
+  let bytes = dumps.reduce((total, dump) => total + sizeOf(dump), 0);
   for (const dump of dumps) {
     if (count <= target.maxDumps && bytes <= target.maxDumpBytes) break;
     if (dump.name === keep) continue;
     rmSync(join(target.dir, dump.name), { force: true });
+    rmSync(join(target.dir, profileFileName(dump.name)), { force: true });
     count -= 1;
-    bytes -= dump.size;
+    bytes -= sizeOf(dump);
   }
 }
 

@@ -10,6 +10,7 @@ const MAX_FRAMES = 10;
 
 /** Writes to fd 2 synchronously; a closed or broken stderr (EBADF, EPIPE) is not the host's problem. */
 export function writeStderr(text: string): void {
+  if (text === '') return;
   try {
     writeSync(2, text);
   } catch {
@@ -38,6 +39,31 @@ export function formatStackOnReturn(dump: StallDump, dumpPath: string | undefine
   return lines.join('\n') + '\n';
 }
 
+/** The worker threads' stacks, added to a stall dump: the top frame of each. */
+export function formatThreads(dump: StallDump, dumpPath: string | undefined): string {
+  const threads = dump.threads ?? [];
+  if (threads.length === 0 && dump.threadsError === undefined) return '';
+  const lines = [`${PREFIX} worker threads of pid ${dump.pid} during the stall:`];
+  if (dump.threadsError !== undefined) lines.push(`  not read: ${dump.threadsError}`);
+  for (const thread of threads) {
+    const top = thread.stack[0];
+    const what = top === undefined ? `stack not captured: ${thread.stackError ?? thread.stackStatus}` : formatFrame(top).trim();
+    lines.push(`  thread ${thread.threadId}${thread.name === '' ? '' : ` (${thread.name})`}: ${what}`);
+  }
+  if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The stall's CPU profile, once written (or why it was not). */
+export function formatProfile(dump: StallDump, dumpPath: string | undefined): string {
+  if (dump.profileError !== undefined) return `${PREFIX} no CPU profile of the stall (pid ${dump.pid}): ${dump.profileError}\n`;
+  const path = dumpPath === undefined || dump.profile === undefined ? dump.profile : `${dumpPath.slice(0, dumpPath.lastIndexOf('/') + 1)}${dump.profile}`;
+  const lines = [`${PREFIX} CPU profile of the stall (${dump.profileMs ?? 0} ms, pid ${dump.pid}): ${path ?? ''}`];
+  if (dump.profileWarning !== undefined) lines.push(`  ${dump.profileWarning}`);
+  if (dumpPath !== undefined) lines.push(`  dump updated: ${dumpPath}`);
+  return lines.join('\n') + '\n';
+}
+
 export function formatRecovery(totalMs: number, pid: number): string {
   return `${PREFIX} event loop recovered after ${totalMs} ms (pid ${pid})\n`;
 }
@@ -53,6 +79,10 @@ export function formatDumpError(dir: string, error: unknown): string {
 
 export function formatNotStarted(error: unknown): string {
   return `${PREFIX} not started: ${oneLine(error)}\n`;
+}
+
+export function formatSocketOff(error: unknown): string {
+  return `${PREFIX} bastion dump off: ${oneLine(error)}\n`;
 }
 
 export function formatShutdownHookOff(error: unknown): string {
@@ -79,7 +109,7 @@ function formatFrames(stack: readonly StackFrame[]): string[] {
 }
 
 // Like V8's own traces: `at fn (url:line:column)`, or `at url:line:column` when anonymous.
-function formatFrame(frame: StackFrame): string {
+export function formatFrame(frame: StackFrame): string {
   const where = `${frame.url || '<unknown>'}:${frame.line}:${frame.column}`;
   return frame.functionName ? `    at ${frame.functionName} (${where})` : `    at ${where}`;
 }

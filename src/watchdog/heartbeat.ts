@@ -14,6 +14,8 @@ export const HeartbeatSlot = {
   longestStallMs: 3,
   /** Written by the worker: 1 from a stall's detection until the worker sees the loop tick again. */
   stalled: 4,
+  /** Written by the worker: the inode of the dump socket it listens on (0 while none), for its removal. */
+  socketIno: 5,
 } as const;
 
 const SLOT_COUNT = Object.keys(HeartbeatSlot).length;

@@ -12,9 +12,10 @@ import { inspectorBlocker } from './protocol.js';
 import type { WorkerData } from './protocol.js';
 import type { LoopDelay } from './schema.js';
 import { registerWatchdog, runningIsPreloaded, runningWatchdog, unregisterWatchdog } from './registry.js';
+import { privateDirectory, removeSocket, socketPath } from './socket-path.js';
 
 export type { WatchdogAction, WatchdogOptions } from './options.js';
-export type { LoopDelay, MemoryFacts, NativeState, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump } from './schema.js';
+export type { LoopDelay, MemoryFacts, NativeState, OnDemandDump, ProcessFacts, SourcePosition, StackFrame, StackStatus, StallDump, ThreadStack } from './schema.js';
 
 /** What the watchdog has seen, for the app to publish (on /metrics, say). */
 export interface WatchdogStats {
@@ -90,6 +91,7 @@ class RunningWatchdog implements Watchdog {
   readonly #worker: Worker;
   readonly #slots: BigInt64Array;
   readonly #intervalMs: number;
+  readonly #removeSocket: () => void;
   #utilization: EventLoopUtilization;
   #stopped: Promise<void> | undefined;
 
@@ -108,6 +110,8 @@ class RunningWatchdog implements Watchdog {
     };
     tick();
     this.#loopDelay = monitorEventLoopDelay({ resolution: intervalMs });
+    const socketDir = privateDirectory();
+    const socket = { dir: socketDir, path: socketPath(socketDir, process.pid) };
     const workerData: WorkerData = {
       options,
       heartbeat,
@@ -117,6 +121,7 @@ class RunningWatchdog implements Watchdog {
       inspectorBlocked: inspectorBlocker(),
       argv: process.argv,
       execArgv: process.execArgv,
+      socket,
     };
     // No execArgv and no NODE_OPTIONS: a preload in either would start a watchdog inside the watchdog.
     const env = { ...process.env };
@@ -133,6 +138,13 @@ class RunningWatchdog implements Watchdog {
     // Never throw into the host: a failed watchdog says so once and stops watching.
     this.#worker.on('error', (error) => writeStderr(formatWorkerError(error)));
     this.#worker.once('exit', () => this.#release());
+    // The worker cannot clean up after itself when it is terminated, nor when the process exits:
+    // the socket it made (that very file, by inode: a successor may have made its own) goes here.
+    this.#removeSocket = () => {
+      const ino = Atomics.load(slots, HeartbeatSlot.socketIno);
+      if (ino !== 0n) removeSocket(socket.path, BigInt.asUintN(64, ino));
+    };
+    process.on('exit', this.#removeSocket);
 
     // The whole steady-state cost: one store per interval, from a timer that keeps nothing alive,
     // and the delay histogram, sampled by a native unref'd timer at the same pace (no JavaScript).
@@ -169,6 +181,8 @@ class RunningWatchdog implements Watchdog {
   }
 
   #release(): void {
+    process.off('exit', this.#removeSocket);
+    this.#removeSocket();
     clearInterval(this.#timer);
     this.#loopDelay.disable();
     unregisterWatchdog(this);

@@ -20,6 +20,8 @@ export interface WatchdogOptions {
   maxDumps?: number;
   /** Retention: keep at most this many bytes of dumps in `dir`. Default 50 MiB. */
   maxDumpBytes?: number;
+  /** How long a CPU profile of a stall runs (ms), written next to its dump; 0 turns it off. Default 1000. */
+  profileMs?: number;
 }
 
 export interface ResolvedOptions {
@@ -32,6 +34,7 @@ export interface ResolvedOptions {
   readonly startupGraceMs: number;
   readonly maxDumps: number;
   readonly maxDumpBytes: number;
+  readonly profileMs: number;
 }
 
 /** `0`, `false`, `off` or `no` in this variable keeps the preload from starting the watchdog. */
@@ -63,6 +66,8 @@ const integerSpecs = {
     fallback: 50 * 1024 * 1024,
     meaning: 'bytes',
   },
+  // A profile is held in the worker's small heap until written: a minute at 1 ms is ~60,000 samples.
+  profileMs: { variable: 'BASTION_WATCHDOG_PROFILE_MS', min: 0, max: 60_000, fallback: 1000, meaning: 'milliseconds' },
 } as const satisfies Record<string, IntegerSpec>;
 
 type IntegerOption = keyof typeof integerSpecs;
@@ -98,6 +103,7 @@ export function resolveOptions(options: unknown = {}, env: NodeJS.ProcessEnv = p
     startupGraceMs: integer('startupGraceMs'),
     maxDumps: integer('maxDumps'),
     maxDumpBytes: integer('maxDumpBytes'),
+    profileMs: integer('profileMs'),
   };
 }
 

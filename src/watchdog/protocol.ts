@@ -18,6 +18,8 @@ export interface WorkerData {
   /** Main-thread facts the worker cannot see for itself (its own argv/execArgv differ). */
   readonly argv: readonly string[];
   readonly execArgv: readonly string[];
+  /** Where to serve `bastion dump` (a private directory, and the socket named by the pid in it). */
+  readonly socket: { readonly dir: string; readonly path: string };
 }
 
 /**

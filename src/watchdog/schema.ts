@@ -1,4 +1,5 @@
-// The stall dump: the JSON written to `stall-*.json` (documented field by field in docs/watchdog.md).
+// The stall dump: the JSON written to `stall-*.json` (documented field by field in docs/watchdog.md),
+// and the on-demand dump `bastion dump <pid> --json` prints, which has the same shape.
 import type { WatchdogAction } from './options.js';
 
 export const SCHEMA_VERSION = 1;
@@ -89,4 +90,49 @@ export interface StallDump {
   memory: MemoryFacts;
   activeResources?: string[];
   process: ProcessFacts;
+  /**
+   * The app's worker threads (the watchdog's own left out), each paused and read the way the
+   * main thread is; present whenever they could be listed, `[]` when there are none.
+   */
+  threads?: ThreadStack[];
+  /** Why the worker threads could not be listed (the main thread in native code, say). */
+  threadsError?: string;
+  /**
+   * The stall's CPU profile, `stall-<…>.cpuprofile`, a file name in the dump's directory. Added
+   * by rewriting the dump once the profile window is over.
+   */
+  profile?: string;
+  /** How long the profile ran (ms): the window, or less when the loop recovered first. */
+  profileMs?: number;
+  /** Why there is no profile (the main thread did not answer the profiler, a write failed). */
+  profileError?: string;
+  /** Set when the profile blames another function than the stack: a busy loop optimised on stack (OSR). */
+  profileWarning?: string;
+}
+
+/** One worker thread's stack in a dump. */
+export interface ThreadStack {
+  /** `worker_threads.threadId` of the worker. */
+  threadId: number;
+  /** The `name` it was given (`new Worker(url, { name })`), `""` when none. */
+  name: string;
+  stackStatus: 'captured' | 'unavailable';
+  /** Why it could not be read (busy in native code, idle, exited), when `unavailable`. */
+  stackError?: string;
+  /** Innermost first, as `stack`. */
+  stack: StackFrame[];
+}
+
+/**
+ * What `bastion dump <pid> --json` prints: a stall dump's fields, taken on request. `stalledMs` is
+ * how long the event loop had not ticked when the request came (a heartbeat interval or less
+ * while it turns), and `action` the action configured for stalls (none is taken).
+ */
+export interface OnDemandDump extends Omit<StallDump, 'kind' | 'stackOnReturn' | 'profile' | 'profileMs' | 'profileError' | 'profileWarning'> {
+  kind: 'on-demand';
+  /**
+   * The main thread was idle, waiting in the event loop: no JavaScript was running, so `stack`
+   * is empty (`stackStatus` is `captured`). False when a stack was read or could not be.
+   */
+  idle: boolean;
 }

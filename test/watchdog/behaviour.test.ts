@@ -55,7 +55,8 @@ describe('watchdog behaviour', { timeout: TEST_TIMEOUT_MS }, () => {
       assertNamesCulprit(dump, { file, functionName: 'spinForAWhile' });
       assertStallReported(result, dump, index);
     });
-    const names = readdirSync(result.dir);
+    // Each dump has its stall profile beside it (stall-profile.test.ts).
+    const names = readdirSync(result.dir).filter((name) => name.endsWith('.json'));
     const seqs = names.map((name) => Number(/-(\d+)\.json$/.exec(name)?.[1])).sort((a, b) => a - b);
     assert.deepEqual(seqs, [1, 2], `dump names: ${names.join(', ')}`);
     // result.dumps come sorted by seq.

@@ -28,7 +28,13 @@ describe('dump files', { concurrency: true }, () => {
   it('are named stall-<time>-<pid>-<seq>.json, mode 0600, in a 0700 directory, with no temp files left', async () => {
     const result = await stalls(2, 3000);
     assert.equal(result.code, 0, result.stderr);
-    const names = readdirSync(result.dir).sort();
+    const files = readdirSync(result.dir).sort();
+    // Each dump may have its stall profile beside it (tested in stall-profile.test.ts).
+    const names = files.filter((name) => !name.endsWith('.cpuprofile'));
+    for (const profile of files.filter((name) => name.endsWith('.cpuprofile'))) {
+      assert.ok(names.includes(profile.replace(/\.cpuprofile$/, '.json')), `${profile} has no dump`);
+      assert.equal(statSync(join(result.dir, profile)).mode & 0o777, 0o600, profile);
+    }
     const report = parseWatchdogReport(result.stderr);
     assert.equal(names.length, report.stalls.length, `${names.join(', ')}\n${result.stderr}`);
     assert.equal(statSync(result.dir).mode & 0o777, 0o700);
@@ -55,7 +61,7 @@ describe('dump files', { concurrency: true }, () => {
     // Each stall is reported once, and its recovery once after it.
     const events = result.stderr
       .split('\n')
-      .filter((line) => line.startsWith('bastion watchdog:'))
+      .filter((line) => line.startsWith('bastion watchdog: event loop '))
       .map((line) => line.split(' ')[4]);
     assert.deepEqual(events, events.map((_, index) => (index % 2 === 0 ? 'stalled' : 'recovered')), result.stderr);
   });
@@ -81,7 +87,7 @@ describe('dump files', { concurrency: true }, () => {
     assert.equal(result.code, 0, result.stderr);
     const reported = parseWatchdogReport(result.stderr).stalls.length;
     assert.ok(reported >= 3, result.stderr);
-    assert.deepEqual(readdirSync(dir).map((name) => parseDumpName(name)?.seq), [reported]);
+    assert.deepEqual(readdirSync(dir).filter((name) => !name.endsWith('.cpuprofile')).map((name) => parseDumpName(name)?.seq), [reported]);
   });
 
   it('are not written when the directory cannot be made: one line per stall, and the app keeps running', async () => {
@@ -148,6 +154,19 @@ describe('pruneDumps', () => {
     });
     pruneDumps({ dir, mustBePrivate: false, maxDumps: 2, maxDumpBytes: 1_000 }, 'stall-20260101T000000Z-9-2.json');
     assert.deepEqual(readdirSync(dir).sort(), ['stall-20260101T000000Z-9-1.json', 'stall-20260101T000000Z-9-2.json']);
+  });
+
+  it('deletes a dump\'s profile with it, and counts its bytes', () => {
+    const dir = mkdtempSync(join(scratch, 'prune-'));
+    const [old, kept] = ['stall-20260101T000000Z-9-1', 'stall-20260101T000000Z-9-2'];
+    writeFileSync(join(dir, `${old}.json`), '{}');
+    writeFileSync(join(dir, `${old}.cpuprofile`), 'x'.repeat(600));
+    writeFileSync(join(dir, `${kept}.json`), '{}');
+    writeFileSync(join(dir, `${kept}.cpuprofile`), 'x'.repeat(600));
+    utimesSync(join(dir, `${old}.json`), 1_000, 1_000);
+    // Two dumps are within maxDumps, but not within the bytes once their profiles count.
+    pruneDumps({ dir, mustBePrivate: false, maxDumps: 20, maxDumpBytes: 1_000 }, `${kept}.json`);
+    assert.deepEqual(readdirSync(dir).sort(), [`${kept}.cpuprofile`, `${kept}.json`]);
   });
 
   it("removes temp files a dead writer left behind, but not a live writer's, nor look-alikes", () => {

@@ -3,6 +3,9 @@
 // "Memory" in docs/watchdog.md). The real worker entry runs here, with real workerData.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { it } from 'node:test';
 import { Worker } from 'node:worker_threads';
@@ -14,7 +17,9 @@ const WORKER_ENTRY = new URL('../../dist/watchdog/worker.js', import.meta.url).h
 // fs.promises (and the streams and readline modules it brings) comes with an ES import of node:fs.
 const UNWANTED = ['internal/fs/promises', 'internal/readline/interface', 'crypto'];
 
-it('the worker loads neither fs.promises nor node:crypto', async () => {
+it('the worker loads neither fs.promises nor node:crypto', async (t) => {
+  const socketDir = join(mkdtempSync(join(tmpdir(), 'bastion-footprint-')), 'private');
+  t.after(() => rmSync(join(socketDir, '..'), { recursive: true, force: true }));
   const options = resolveOptions({ timeoutMs: 30_000 }, {});
   const workerData: WorkerData = {
     options,
@@ -25,6 +30,7 @@ it('the worker loads neither fs.promises nor node:crypto', async () => {
     inspectorBlocked: undefined,
     argv: process.argv,
     execArgv: [],
+    socket: { dir: socketDir, path: join(socketDir, `bastion-${process.pid}.sock`) },
   };
   const probe = `
     const { parentPort } = require('node:worker_threads');

@@ -16,6 +16,7 @@ const VARIABLES = [
   'BASTION_WATCHDOG_GRACE_MS',
   'BASTION_WATCHDOG_MAX_DUMPS',
   'BASTION_WATCHDOG_MAX_DUMP_BYTES',
+  'BASTION_WATCHDOG_PROFILE_MS',
 ];
 
 afterEach(() => {
@@ -46,6 +47,8 @@ describe('startWatchdog() options', () => {
     ['startupGraceMs', -1, RangeError, /options\.startupGraceMs .*got -1 \(number\)/],
     ['maxDumps', 0, RangeError, /options\.maxDumps .*got 0 \(number\)/],
     ['maxDumpBytes', -1, RangeError, /options\.maxDumpBytes .*got -1 \(number\)/],
+    ['profileMs', -1, RangeError, /^options\.profileMs must be an integer from 0 to 60000 \(milliseconds\), got -1 \(number\)$/],
+    ['profileMs', 60_001, RangeError, /options\.profileMs .*got 60001 \(number\)/],
   ];
   for (const [name, value, type, message] of rejected) {
     it(`rejects ${name}: ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)}`, () => {
@@ -89,6 +92,8 @@ describe('environment variables (read by the API as defaults)', () => {
     ['BASTION_WATCHDOG_GRACE_MS', '1.5', TypeError, /^BASTION_WATCHDOG_GRACE_MS must be a whole number/],
     ['BASTION_WATCHDOG_MAX_DUMPS', '0', RangeError, /^BASTION_WATCHDOG_MAX_DUMPS must be an integer from 1/],
     ['BASTION_WATCHDOG_MAX_DUMP_BYTES', 'lots', TypeError, /^BASTION_WATCHDOG_MAX_DUMP_BYTES must be a whole number of bytes/],
+    ['BASTION_WATCHDOG_PROFILE_MS', '1s', TypeError, /^BASTION_WATCHDOG_PROFILE_MS must be a whole number of milliseconds, got "1s" \(string\)$/],
+    ['BASTION_WATCHDOG_PROFILE_MS', '90000', RangeError, /^BASTION_WATCHDOG_PROFILE_MS must be an integer from 0 to 60000/],
     // A long value is cut in the message, which stays one short line.
     ['BASTION_WATCHDOG_ACTION', 'x'.repeat(100_000), RangeError, /^BASTION_WATCHDOG_ACTION must be one of dump, exit, abort, got "x{80}"\.\.\. \(string of 100000 characters\)$/],
     ['BASTION_WATCHDOG_TIMEOUT_MS', `5\n${'0'.repeat(200)}`, TypeError, /got "5\\n0{78}"\.\.\. \(string of 202 characters\)$/],

@@ -1,7 +1,7 @@
 // The watchdog's public types, as a user's code sees them. Not a test file: `npm run typecheck`
 // checks it, and fails if a type loosens (an @ts-expect-error line then has no error to expect).
 import { getWatchdog } from 'generator-bastion/watchdog';
-import type { StallDump, Watchdog, WatchdogAction, WatchdogOptions, WatchdogStats } from 'generator-bastion/watchdog';
+import type { OnDemandDump, StallDump, ThreadStack, Watchdog, WatchdogAction, WatchdogOptions, WatchdogStats } from 'generator-bastion/watchdog';
 
 export const everyOption: WatchdogOptions = {
   timeoutMs: 500,
@@ -11,6 +11,7 @@ export const everyOption: WatchdogOptions = {
   startupGraceMs: 0,
   maxDumps: 1,
   maxDumpBytes: 1,
+  profileMs: 0,
 };
 
 // @ts-expect-error -- not an action
@@ -35,4 +36,18 @@ export function metrics(watchdog: Watchdog): number[] {
   const stats: WatchdogStats = watchdog.stats();
   const { min, max, mean, p50, p90, p99 } = stats.eventLoopDelayMs;
   return [stats.stalls, stats.longestStallMs, Number(stats.stalled), min, max, mean, p50, p90, p99, stats.eventLoopUtilization];
+}
+
+// What `bastion dump --json` prints, and the worker threads of either dump.
+export function threadsOf(dump: StallDump | OnDemandDump): string[] {
+  const threads: ThreadStack[] = dump.threads ?? [];
+  const idle = dump.kind === 'on-demand' && dump.idle;
+  // @ts-expect-error -- an on-demand dump has no stackOnReturn
+  const onReturn = dump.kind === 'on-demand' && dump.stackOnReturn;
+  return [String(idle), String(onReturn), dump.threadsError ?? '', ...threads.map((thread) => `${thread.threadId} ${thread.name} ${thread.stack[0]?.functionName ?? thread.stackError}`)];
+}
+
+// The stall profile: a file name beside the dump, and whether it can be trusted.
+export function profileOf(dump: StallDump): string {
+  return `${dump.profile ?? dump.profileError ?? ''} ${dump.profileMs ?? 0} ${dump.profileWarning ?? ''}`;
 }

@@ -63,6 +63,18 @@ describe('bastion new: answers', () => {
     assert.equal(readJson(join(result.cwd, 'jobs', 'package.json'))['description'], 'Nightly "jobs"');
   });
 
+  test('the clinic.js scripts: an http service has them, a worker has not; clinic is never a dependency', async () => {
+    for (const [kind, expected] of [['http', true], ['worker', false]] as const) {
+      const root = join((await runApp([`svc-${kind}`], { kind })).cwd, `svc-${kind}`);
+      const pkg = readJson(join(root, 'package.json'));
+      const scripts = pkg['scripts'] as Record<string, string>;
+      assert.equal(listFiles(root).includes('scripts/clinic.ts'), expected, kind);
+      assert.deepEqual([scripts['doctor'], scripts['flame']], expected ? ['npm run build && node scripts/clinic.ts doctor', 'npm run build && node scripts/clinic.ts flame'] : [undefined, undefined]);
+      const declared = Object.keys({ ...(pkg['dependencies'] as object), ...(pkg['devDependencies'] as object) });
+      assert.deepEqual(declared.filter((name) => /clinic|autocannon/.test(name)), [], kind);
+    }
+  });
+
   test('a relative file: spec is made absolute against where the command ran', async () => {
     const result = await runApp(['rel'], { bastionSpec: 'file:../dist/pkg.tgz' });
     const pkg = readJson(join(result.cwd, 'rel', 'package.json'));

@@ -3,31 +3,22 @@
 // tested with its own scripts, then booted and probed over HTTP: health, checksum, metrics, a stall
 // dump from the watchdog, and SIGTERM in the middle of an autocannon load.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { StallDump } from '../../src/watchdog/schema.ts';
 import { listFiles, readJson } from './helpers.ts';
+import { INSTALL_MS, newService, packAndInstall, run } from './packed.ts';
+import type { Consumer } from './packed.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const INSTALL_MS = 10 * 60_000;
 const scratch = mkdtempSync(join(tmpdir(), 'bastion-e2e-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-
-/** Runs a command to completion; fails the test with its output when it does not exit 0. */
-function run(cwd: string, command: string, args: string[], timeout = INSTALL_MS, env: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, CI: '1', ...env } });
-  const output = `${result.stdout}\n${result.stderr}`;
-  assert.equal(result.status, 0, `\`${command} ${args.join(' ')}\` in ${cwd} ended with ${result.status ?? result.signal}:\n${output.slice(-4000)}`);
-  return output;
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -80,22 +71,13 @@ function post(url: string, body: string, headers: Record<string, string> = { 'co
   return fetch(url, { method: 'POST', body, headers });
 }
 
-let tarball = '';
-let consumer = '';
-
-before(() => {
-  run(ROOT, 'npm', ['pack', '--pack-destination', scratch], 120_000);
-  tarball = join(scratch, readdirSync(scratch).find((name) => name.endsWith('.tgz')) ?? '');
-  consumer = join(scratch, 'consumer');
-  mkdirSync(consumer);
-  writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true }\n');
-  run(consumer, 'npm', ['install', '--no-audit', '--no-fund', tarball]);
-});
+let consumer: Consumer;
+before(() => (consumer = packAndInstall(scratch)));
 
 test('yo finds the generators in the installed package', async () => {
   // yo's own lookup, on the package as npm installed it (yo itself refuses to run as root).
   const { createEnv } = await import('yeoman-environment');
-  const found = await createEnv().lookup({ packagePaths: [join(consumer, 'node_modules', 'generator-bastion')] });
+  const found = await createEnv().lookup({ packagePaths: [join(consumer.dir, 'node_modules', 'generator-bastion')] });
   assert.deepEqual(found.map((meta) => meta.namespace).sort(), ['bastion:app', 'bastion:lint', 'bastion:watchdog']);
   assert.ok(found.every((meta) => meta.resolved.includes('/dist/generators/')), 'only the compiled generators');
 });
@@ -103,10 +85,7 @@ test('yo finds the generators in the installed package', async () => {
 for (const kind of ['http', 'worker'] as const) {
   describe(`a new ${kind} service`, { timeout: 2 * INSTALL_MS }, () => {
     let service = '';
-    before(() => {
-      run(consumer, 'npx', ['--no-install', 'bastion', 'new', `svc-${kind}`, '--yes', '--kind', kind, '--bastion-spec', `file:${tarball}`]);
-      service = join(consumer, `svc-${kind}`);
-    });
+    before(() => (service = newService(consumer, `svc-${kind}`, kind)));
 
     test('installs, builds, lints with zero problems, type-checks and passes its own tests', () => {
       assert.ok(listFiles(service).includes('node_modules/.package-lock.json'), 'the generator ran npm install');
@@ -175,7 +154,7 @@ describe('the http service over HTTP', { timeout: 2 * INSTALL_MS }, () => {
   let app: Service;
   before(async () => {
     // One client sends all the load: without this, the per-IP rate limit answers 429.
-    app = await start(join(consumer, 'svc-http'), { RATE_LIMIT_MAX: '0' });
+    app = await start(join(consumer.dir, 'svc-http'), { RATE_LIMIT_MAX: '0' });
   });
   after(() => app.child.kill('SIGKILL'));
 

@@ -20,5 +20,17 @@ export function createWorkerPool<Task, Result>(name: string, threads: number): P
     minThreads: count,
     maxThreads: count,
     maxQueue: MAX_QUEUED_TASKS,
+    env: threadEnv(),
   });
+}
+
+/**
+ * The environment less NODE_OPTIONS: the threads run task modules only, and its preloads are the
+ * main thread's (an APM agent; clinic doctor's sampler, which from every thread writes into one file
+ * and corrupts it). Options set on the command line still reach the threads (execArgv).
+ */
+function threadEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  return env;
 }

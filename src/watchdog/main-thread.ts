@@ -36,10 +36,30 @@ interface ScriptInfo {
   sourceMapURL: string;
 }
 
-interface CallFrame {
-  callFrameId: string;
+/** A frame of a `Debugger.paused` event, as far as the watchdog reads it. */
+export interface CallFrame {
   functionName: string;
   location: { scriptId: string; lineNumber: number; columnNumber?: number };
+}
+
+/** The main thread's frames also carry the id that evaluateOnCallFrame takes. */
+interface MainCallFrame extends CallFrame {
+  callFrameId: string;
+}
+
+/**
+ * Where a paused frame is: its script's URL and source map, from the `Debugger.scriptParsed`
+ * events (`CallFrame.url` is empty on current Node versions).
+ */
+export function locateFrame(scripts: ReadonlyMap<string, { url: string; sourceMapURL: string }>, frame: CallFrame): PausedFrame {
+  const script = scripts.get(frame.location.scriptId);
+  return {
+    functionName: frame.functionName,
+    url: script?.url ?? '',
+    sourceMapURL: script?.sourceMapURL ?? '',
+    lineNumber: frame.location.lineNumber,
+    columnNumber: frame.location.columnNumber ?? 0,
+  };
 }
 
 type Post = (method: string, params: object, callback: (error: Error | null, result?: unknown) => void) => void;
@@ -96,12 +116,12 @@ export class MainThreadSession {
   #nextPause(): Promise<PausedMain> {
     return new Promise((resolve) => {
       this.#session.once('Debugger.paused', ({ params }) => {
-        resolve(this.#pausedMain(params.callFrames as CallFrame[]));
+        resolve(this.#pausedMain(params.callFrames as MainCallFrame[]));
       });
     });
   }
 
-  #pausedMain(callFrames: CallFrame[]): PausedMain {
+  #pausedMain(callFrames: MainCallFrame[]): PausedMain {
     // The outermost frame is the loop's entry into JavaScript: in the main realm, with no
     // application locals that could shadow `process` (the top frame may be inside a vm context).
     const frameId = callFrames.at(-1)?.callFrameId;
@@ -111,7 +131,7 @@ export class MainThreadSession {
       this.#post('Debugger.evaluateOnCallFrame', params, callback);
     };
     return {
-      frames: callFrames.map((frame) => this.#locate(frame)),
+      frames: callFrames.map((frame) => locateFrame(this.#scripts, frame)),
       evaluate: (expression) =>
         new Promise((resolve) => {
           evaluate(expression, (error, result) => {
@@ -128,16 +148,6 @@ export class MainThreadSession {
     };
   }
 
-  #locate(frame: CallFrame): PausedFrame {
-    const script = this.#scripts.get(frame.location.scriptId);
-    return {
-      functionName: frame.functionName,
-      url: script?.url ?? '',
-      sourceMapURL: script?.sourceMapURL ?? '',
-      lineNumber: frame.location.lineNumber,
-      columnNumber: frame.location.columnNumber ?? 0,
-    };
-  }
 
   #send(method: string): void {
     this.#post(method, {}, ignore);

@@ -4,7 +4,8 @@
 // frames. Every message is answered before the next is sent, and every wait is bounded.
 import type * as Inspector from 'node:inspector';
 import { threadId as ownThreadId } from 'node:worker_threads';
-import type { PausedFrame } from './main-thread.js';
+import { locateFrame } from './main-thread.js';
+import type { CallFrame, PausedFrame } from './main-thread.js';
 import type { StackFrame, ThreadStack } from './schema.js';
 
 // A worker running JavaScript takes the pause within milliseconds of Debugger.enable's answer; one
@@ -15,10 +16,6 @@ const MAX_THREADS = 64;
 
 type Post = (method: string, params: object, callback: (error: Error | null, result?: unknown) => void) => void;
 
-interface CallFrame {
-  functionName: string;
-  location: { scriptId: string; lineNumber: number; columnNumber?: number };
-}
 
 interface WorkerMessage {
   id?: number;
@@ -132,7 +129,7 @@ class AttachedWorker {
         return unavailable(paused ? 'it stopped answering while stepping to its own code' : `idle: no JavaScript ran within ${IDLE_MS} ms (it answered the inspector, so it waits in its event loop)`);
       }
       paused = true;
-      return { ...this.#thread, stackStatus: 'captured', stack: resolve(frames.map((frame) => this.#locate(frame))) };
+      return { ...this.#thread, stackStatus: 'captured', stack: resolve(frames.map((frame) => locateFrame(this.#scripts, frame))) };
     } finally {
       // Not awaited beyond the deadline: the session's end (detach) resumes it anyway.
       if (paused) void this.#send('Debugger.resume');
@@ -159,16 +156,6 @@ class AttachedWorker {
     return answered;
   }
 
-  #locate(frame: CallFrame): PausedFrame {
-    const script = this.#scripts.get(frame.location.scriptId);
-    return {
-      functionName: frame.functionName,
-      url: script?.url ?? '',
-      sourceMapURL: script?.sourceMapURL ?? '',
-      lineNumber: frame.location.lineNumber,
-      columnNumber: frame.location.columnNumber ?? 0,
-    };
-  }
 }
 
 /** `[worker 3] pool` → thread 3, name `pool` (Node's title for a worker, named or not). */

@@ -32,6 +32,8 @@ const MAX_STACK_FRAMES = 200;
 // `bastion dump` answers within 2 s: the pause gets this long to land (an idle loop takes it at its
 // next heartbeat, within 250 ms), and a stall being handled this long to finish first.
 const ON_DEMAND_PAUSE_MS = 1000;
+// An on-demand dump looks this many times for a loop asleep in its poll (mainIsPolling).
+const POLL_LOOKS = 5;
 const ON_DEMAND_WAIT_MS = 500;
 // The worker threads get this long, all at once (each is paused on its own session).
 const STALL_THREADS_MS = 1500;
@@ -214,13 +216,7 @@ function buildDump(stall: Stall, capture: Capture, native: NativeState | undefin
     ...(capture.error === undefined ? {} : { stackError: capture.error }),
     stack: resolveStack(capture.frames),
     ...(native === undefined ? {} : { native }),
-    ...collectFacts({
-      mainFacts: capture.mainFacts,
-      loopDelay: data.loopDelay,
-      loopDelayResolutionMs: data.intervalMs,
-      argv: data.argv,
-      execArgv: data.execArgv,
-    }),
+    ...processFacts(capture),
     ...threadFields(threads),
   };
 }
@@ -280,6 +276,17 @@ function profileFields(taken: StallProfile, dump: StallDump, fileName: string, d
  * Worker threads are reached through the main thread, which must answer the inspector: one in
  * native code cannot, and the dump must not wait for it.
  */
+/** The loop, memory and process facts of a dump, stall or on-demand. */
+function processFacts(capture: Capture): ReturnType<typeof collectFacts> {
+  return collectFacts({
+    mainFacts: capture.mainFacts,
+    loopDelay: data.loopDelay,
+    loopDelayResolutionMs: data.intervalMs,
+    argv: data.argv,
+    execArgv: data.execArgv,
+  });
+}
+
 function threadsNotRead(): ThreadsCapture {
   return { error: "not read: the main thread's stack was not captured, and worker threads are reached through it" };
 }
@@ -351,7 +358,7 @@ async function onDemandDump(): Promise<OnDemandDump> {
   const requestedAt = new Date();
   const stalledMs = elapsedMs(lastTick(), process.hrtime.bigint());
   // Asleep in the event loop's poll: nothing to pause, and nothing to disturb.
-  const waiting = mainIsPolling();
+  const waiting = await mainIsPolling();
   const capture = waiting ? IDLE : await captureMainStack(MAIN_FACTS_EXPRESSION, () => true, data.inspectorBlocked, ON_DEMAND_PAUSE_MS);
   // Dropping the session resumes the main thread, and drops a pause still pending (native code).
   capture.release();
@@ -372,13 +379,7 @@ async function onDemandDump(): Promise<OnDemandDump> {
     stack: idle ? [] : resolveStack(capture.frames),
     idle,
     ...(native === undefined ? {} : { native }),
-    ...collectFacts({
-      mainFacts: capture.mainFacts,
-      loopDelay: data.loopDelay,
-      loopDelayResolutionMs: data.intervalMs,
-      argv: data.argv,
-      execArgv: data.execArgv,
-    }),
+    ...processFacts(capture),
     ...threadFields(threads),
   };
 }
@@ -386,9 +387,18 @@ async function onDemandDump(): Promise<OnDemandDump> {
 const IDLE: Capture = { status: 'captured', frames: [], paused: new Promise(() => {}), release: () => {} };
 
 /** Linux: the main thread is asleep in epoll, i.e. its event loop waits for something to do. */
-function mainIsPolling(): boolean {
-  const call = readThreadActivity()?.sleepingIn;
-  return call !== undefined && syscallName(call, process.arch).startsWith('epoll_');
+/**
+ * Whether the main thread waits in the event loop's poll. Looked at a few times, 2 ms apart: an
+ * idle loop still wakes for its timers (the heartbeat among them), and on a busy machine may sit
+ * runnable for a moment; a loop stuck in JavaScript or a native call never shows epoll.
+ */
+async function mainIsPolling(): Promise<boolean> {
+  for (let look = 0; look < POLL_LOOKS; look++) {
+    if (look > 0) await sleep(2);
+    const call = readThreadActivity()?.sleepingIn;
+    if (call !== undefined && syscallName(call, process.arch).startsWith('epoll_')) return true;
+  }
+  return false;
 }
 
 async function answerProfile(ms: number): Promise<DumpResponse> {

@@ -11,9 +11,10 @@ import { colourFor, renderText } from '../diagnostics/terminal.js';
 
 export const REPORT_USAGE = `Usage: bastion report <dump.json> [--html <file>] [--profile <file.cpuprofile> | --no-profile]
 
-Shows a stall dump written by the watchdog: the culprit (the first frame of the app's own code,
-not Node's internals or node_modules) with the source lines around it, the whole stack, what the
-main thread was doing in native code, event-loop and memory figures, and the process.
+Shows a stall dump written by the watchdog, or an on-demand one (bastion dump <pid> --json > f):
+the culprit (the first frame of the app's own code, not Node's internals or node_modules) with the
+source lines around it, the whole stack, what the main thread was doing in native code, the worker
+threads' stacks, event-loop and memory figures, and the process.
 
 Options:
   --html <file>       write it as one self-contained HTML page instead, with a flame chart of the

@@ -1,6 +1,6 @@
 // The dump's figures as labelled rows, grouped in sections: one source for the terminal and the
 // HTML page, so both show the same facts in the same words.
-import type { ViewedDump } from './dump.js';
+import type { Dump } from './dump.js';
 
 export interface FactSection {
   title: string;
@@ -20,18 +20,32 @@ function rows(entries: [string, string | undefined][]): [string, string][] {
   return entries.filter((entry): entry is [string, string] => entry[1] !== undefined);
 }
 
-export function factSections(dump: ViewedDump): FactSection[] {
+export function factSections(dump: Dump): FactSection[] {
   const { delayMs, utilization } = dump.eventLoop;
+  const stack = dump.stackStatus + (dump.stackError ? `: ${dump.stackError}` : '');
   const sections: FactSection[] = [
-    {
-      title: 'Stall',
-      rows: rows([
-        ['stalled', `${ms(dump.stalledMs)} (threshold ${ms(dump.thresholdMs)})`],
-        ['detected', dump.time],
-        ['action', dump.action],
-        ['stack', dump.stackStatus + (dump.stackError ? `: ${dump.stackError}` : '')],
-      ]),
-    },
+    dump.kind === 'stall'
+      ? {
+          title: 'Stall',
+          rows: rows([
+            ['stalled', `${ms(dump.stalledMs)} (threshold ${ms(dump.thresholdMs)})`],
+            ['detected', dump.time],
+            ['action', dump.action],
+            ['stack', stack],
+          ]),
+        }
+      : {
+          // Taken on request: `stalledMs` is only how long ago the loop last turned, and the action was not taken.
+          title: 'Dump on demand',
+          rows: rows([
+            ['taken', dump.time],
+            ['main thread', dump.idle ? 'idle, waiting in the event loop (no JavaScript running)' : undefined],
+            ['loop last turned', `${ms(dump.stalledMs)} before the dump`],
+            ['stall threshold', ms(dump.thresholdMs)],
+            ['action on a stall', dump.action],
+            ['stack', stack],
+          ]),
+        },
   ];
   if (dump.native) {
     const { native } = dump;

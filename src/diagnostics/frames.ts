@@ -2,7 +2,7 @@
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { StackFrame } from '../watchdog/schema.js';
-import type { ViewedDump } from './dump.js';
+import type { Dump } from './dump.js';
 import { readText } from './read-json.js';
 
 /** The app's own code: not Node's internals, not a dependency, not a frame without a script. */
@@ -16,11 +16,11 @@ export interface Culprit {
   from: 'stack' | 'stackOnReturn';
 }
 
-/** The first frame of the app's own code, from the stall's stack or else from `stackOnReturn`. */
-export function findCulprit(dump: ViewedDump): Culprit | undefined {
+/** The first frame of the app's own code, from the dump's stack or else from a stall's `stackOnReturn`. */
+export function findCulprit(dump: Dump): Culprit | undefined {
   const inStack = dump.stack.find(isAppFrame);
   if (inStack) return { frame: inStack, from: 'stack' };
-  const onReturn = dump.stackOnReturn?.stack.find(isAppFrame);
+  const onReturn = dump.kind === 'stall' ? dump.stackOnReturn?.stack.find(isAppFrame) : undefined;
   return onReturn && { frame: onReturn, from: 'stackOnReturn' };
 }
 

@@ -2,7 +2,7 @@
 // either named on the command line or by the dump's `profile` field.
 import { basename, dirname, join } from 'node:path';
 import { checkDump } from './dump.js';
-import type { ViewedDump } from './dump.js';
+import type { Dump } from './dump.js';
 import { findCulprit, sourceLines } from './frames.js';
 import type { Culprit, SourceLine } from './frames.js';
 import { checkCallTree } from './profile.js';
@@ -16,9 +16,10 @@ const MAX_PROFILE_BYTES = 256 * 1024 * 1024;
 
 export interface Report {
   file: string;
-  dump: ViewedDump;
+  dump: Dump;
   culprit?: Culprit & { source: SourceLine[] };
-  profile?: { file: string; tree: CallTree };
+  /** `warning`: the dump's `profileWarning`, kept only when the profile shown is the dump's own. */
+  profile?: { file: string; tree: CallTree; warning?: string };
 }
 
 /**
@@ -30,10 +31,11 @@ export function loadReport(file: string, profileFile?: string | false): Report {
   const report: Report = { file, dump };
   const culprit = findCulprit(dump);
   if (culprit) report.culprit = { ...culprit, source: sourceLines(culprit.frame) };
-  const named = dump.profile === undefined ? undefined : profileBeside(file, dump.profile);
+  const named = dump.kind === 'stall' && dump.profile !== undefined ? profileBeside(file, dump.profile) : undefined;
   const profilePath = profileFile === false ? undefined : (profileFile ?? named);
   if (profilePath !== undefined) {
     report.profile = { file: profilePath, tree: readJson(profilePath, 'CPU profile', MAX_PROFILE_BYTES, checkCallTree) };
+    if (profileFile === undefined && dump.kind === 'stall' && dump.profileWarning !== undefined) report.profile.warning = dump.profileWarning;
   }
   return report;
 }

@@ -54,6 +54,8 @@ export const string: Check<string> = (value) => (typeof value === 'string' ? val
 
 export const number: Check<number> = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : fail('a number', value));
 
+export const boolean: Check<boolean> = (value) => (typeof value === 'boolean' ? value : fail('true or false', value));
+
 export const integer: Check<number> = (value) => (Number.isSafeInteger(value) ? (value as number) : fail('an integer', value));
 
 export function literal<const T extends string | number>(...allowed: T[]): Check<T> {

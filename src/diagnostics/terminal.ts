@@ -1,10 +1,12 @@
-// The report as text for a terminal: culprit first, with its source, then the stacks, the facts
-// and the profile's hottest functions. Everything from the dump goes through `oneLine`, so an app's
-// strings cannot move the cursor or recolour the terminal.
+// The report as text for a terminal: culprit first, with its source, then the stacks (the main
+// thread's, then the worker threads'), the facts and the profile's hottest functions. Everything
+// from the dump goes through `oneLine`, so an app's strings cannot move the cursor or recolour the
+// terminal.
 import { oneLine } from './escape.js';
 import { factSections } from './facts.js';
 import { formatFrame, isAppFrame } from './frames.js';
 import type { SourceLine } from './frames.js';
+import type { Dump } from './dump.js';
 import type { Report } from './load.js';
 import { hottestFunctions } from './profile.js';
 import type { CallNode } from './profile.js';
@@ -34,10 +36,17 @@ const HOT_FUNCTIONS = 10;
 export function renderText(report: Report, paint: Paint = plain): string {
   const { dump, culprit } = report;
   const out: string[] = [];
-  out.push(paint('bold', `Stall dump ${oneLine(report.file)}`));
-  out.push(`event loop stalled for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms), pid ${dump.pid}, ${oneLine(dump.time)}`, '');
+  if (dump.kind === 'stall') {
+    out.push(paint('bold', `Stall dump ${oneLine(report.file)}`));
+    out.push(`event loop stalled for ${dump.stalledMs} ms (threshold ${dump.thresholdMs} ms), pid ${dump.pid}, ${oneLine(dump.time)}`, '');
+  } else {
+    out.push(paint('bold', `On-demand dump ${oneLine(report.file)}`));
+    out.push(`taken on request (bastion dump), not a stall: pid ${dump.pid}, ${oneLine(dump.time)}, event loop last turned ${dump.stalledMs} ms before the dump`, '');
+  }
 
-  if (culprit) {
+  if (dump.kind === 'on-demand' && dump.idle) {
+    out.push(`${paint('bold', 'Idle')}  the main thread was waiting in the event loop: no JavaScript was running`);
+  } else if (culprit) {
     const { frame } = culprit;
     const where = culprit.from === 'stack' ? '' : ' (first app frame after the native call returned)';
     out.push(`${paint('bold', paint('red', 'Culprit'))}  ${paint('bold', oneLine(formatFrame(frame)))}${where}`);
@@ -53,11 +62,12 @@ export function renderText(report: Report, paint: Paint = plain): string {
   out.push('');
 
   out.push(paint('bold', `Stack (${dump.stackStatus}, ${dump.stack.length} frames)`), ...stackLines(dump.stack, culprit?.frame, paint), '');
-  if (dump.stackOnReturn) {
+  if (dump.kind === 'stall' && dump.stackOnReturn) {
     const { delayMs, stack } = dump.stackOnReturn;
     out.push(paint('bold', `Stack when the native call returned, ${delayMs} ms after detection`));
     out.push(...stackLines(stack, culprit?.frame, paint), '');
   }
+  out.push(...threadLines(dump, paint));
 
   for (const section of factSections(dump)) {
     if (section.rows.length === 0) continue;
@@ -69,14 +79,40 @@ export function renderText(report: Report, paint: Paint = plain): string {
 
   if (report.profile) {
     const { file, tree } = report.profile;
-    out.push(paint('bold', `CPU profile ${oneLine(file)}`), `  ${tree.sampleCount} samples over ${tree.durationMs.toFixed(0)} ms; hottest functions (self time):`);
+    out.push(paint('bold', `CPU profile ${oneLine(file)}`));
+    if (report.profile.warning) out.push(paint('bold', paint('red', `  ! ${oneLine(report.profile.warning)}`)));
+    out.push(`  ${tree.sampleCount} samples over ${tree.durationMs.toFixed(0)} ms; hottest functions (self time):`);
     for (const { node, selfMs } of hottestFunctions(tree, HOT_FUNCTIONS)) {
       const share = tree.durationMs > 0 ? ` ${((selfMs / tree.durationMs) * 100).toFixed(1).padStart(5)} %` : '';
       out.push(`  ${selfMs.toFixed(1).padStart(9)} ms${share}  ${oneLine(describeNode(node))}`);
     }
     out.push('');
+  } else if (dump.kind === 'stall' && dump.profileError) {
+    out.push(paint('bold', 'CPU profile'), paint('yellow', `  none: ${oneLine(dump.profileError)}`), '');
   }
   return out.join('\n');
+}
+
+/** The worker threads, each with its culprit first, or why it was not read; nothing for an older dump without them. */
+function threadLines(dump: Dump, paint: Paint): string[] {
+  const { threads, threadsError } = dump;
+  if (threads === undefined && threadsError === undefined) return [];
+  const out = [paint('bold', `Worker threads ${threads ? `(${threads.length})` : 'not listed'}`)];
+  if (threadsError) out.push(paint('yellow', `  ${oneLine(threadsError)}`));
+  else if (threads?.length === 0) out.push('  none');
+  for (const thread of threads ?? []) {
+    const title = `thread ${thread.threadId}${thread.name ? ` (${oneLine(thread.name)})` : ''}`;
+    if (thread.stackStatus !== 'captured') {
+      out.push(`  ${paint('bold', title)}: ${paint('yellow', `stack not captured: ${oneLine(thread.stackError ?? thread.stackStatus)}`)}`);
+      continue;
+    }
+    const culprit = thread.stack.find(isAppFrame);
+    out.push(`  ${paint('bold', title)}: ${thread.stack.length} frames`);
+    out.push(`    ${paint('bold', 'culprit')}  ${culprit ? paint('red', oneLine(formatFrame(culprit))) : "none found: no frame of the app's own code"}`);
+    out.push(...stackLines(thread.stack, culprit, paint).map((line) => `  ${line}`));
+  }
+  out.push('');
+  return out;
 }
 
 function describeNode(node: CallNode): string {

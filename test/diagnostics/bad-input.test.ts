@@ -31,10 +31,21 @@ function assertRejected(args: string[], file: string, problem: RegExp): void {
   }
 }
 
-/** The real dump with `change` applied to a copy, written to a new file. */
-function changedDump(name: string, change: (dump: Record<string, unknown>) => void): string {
+/** The real dump's fields, its profile left out. */
+function stallFields(): Record<string, unknown> {
   const dump = structuredClone(stall.dump) as unknown as Record<string, unknown>;
   delete dump['profile'];
+  return dump;
+}
+
+/** A well-formed worker thread entry. */
+function thread(): Record<string, unknown> {
+  return { threadId: 1, name: 'pool', stackStatus: 'captured', stack: [{ functionName: 'spin', url: 'file:///w.js', line: 1, column: 1 }] };
+}
+
+/** The real dump with `change` applied to a copy, written to a new file. */
+function changedDump(name: string, change: (dump: Record<string, unknown>) => void): string {
+  const dump = stallFields();
   change(dump);
   return writeInput(scratch, name, dump);
 }
@@ -83,7 +94,7 @@ describe('a dump that cannot be used', () => {
   const shapes: [string, unknown, RegExp][] = [
     ['an array', [1, 2], /is not a stall dump: the document must be an object, not an array$/],
     ['a string', 'stall', /the document must be an object, not a string$/],
-    ['another kind of document', { kind: 'heap' }, /kind must be "stall", not a string$/],
+    ['another kind of document', { kind: 'heap' }, /kind must be "stall" or "on-demand", not a string$/],
   ];
   for (const [what, value, problem] of shapes) {
     test(`JSON of the wrong shape: ${what}`, () => {
@@ -102,6 +113,16 @@ describe('a dump that cannot be used', () => {
     ['a newer schema', (dump) => (dump['schemaVersion'] = 2), /schemaVersion must be 1, not 2$/],
     ['a profile named by path', (dump) => (dump['profile'] = '../../etc/passwd'), /profile must be a file name in the dump's directory$/],
     ['a profile that is not a string', (dump) => (dump['profile'] = 7), /profile must be a string, not 7$/],
+    ['kind on-demand but no idle', (dump) => (dump['kind'] = 'on-demand'), /is not a stall dump: idle is missing$/],
+    ['an idle that is not a boolean', (dump) => Object.assign(dump, { kind: 'on-demand', idle: 'yes' }), /idle must be true or false, not a string$/],
+    ['a profile warning that is not a string', (dump) => (dump['profileWarning'] = { text: 'x' }), /profileWarning must be a string, not an object$/],
+    ['threads that are not an array', (dump) => (dump['threads'] = { 1: 'spinner' }), /threads must be an array, not an object$/],
+    ['a thread that is not an object', (dump) => (dump['threads'] = ['thread 1']), /threads\[0\] must be an object, not a string$/],
+    ['a thread id that is a string', (dump) => (dump['threads'] = [thread(), { ...thread(), threadId: '2' }]), /threads\[1\]\.threadId must be an integer, not a string$/],
+    ['a thread without a name', (dump) => (dump['threads'] = [{ ...thread(), name: undefined }]), /threads\[0\]\.name is missing$/],
+    ['a thread stack status of the main thread', (dump) => (dump['threads'] = [{ ...thread(), stackStatus: 'native' }]), /threads\[0\]\.stackStatus must be "captured" or "unavailable", not a string$/],
+    ['a thread frame without a line', (dump) => (dump['threads'] = [{ ...thread(), stack: [{ functionName: 'spin', url: 'file:///w.js', column: 1 }] }]), /threads\[0\]\.stack\[0\]\.line is missing$/],
+    ['a threads error that is a number', (dump) => (dump['threadsError'] = 3), /threadsError must be a string, not 3$/],
   ];
   for (const [what, change, problem] of changes) {
     test(`a dump with ${what}`, () => {

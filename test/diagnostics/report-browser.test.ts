@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
-import { bastion, makeRealStall, writeInput } from './helpers.ts';
+import { bastion, makeRealStall, makeThreadsStall, writeInput } from './helpers.ts';
 import type { RealStall } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -124,5 +124,21 @@ test('a hostile dump opens as text: no script runs, no element is injected, noth
   assert.ok((await page.locator('#culprit').innerText()).startsWith(attack), 'shown as text');
   assert.deepEqual(offPage, []);
   assert.deepEqual(dialogs, []);
+  await page.context().close();
+});
+
+test("an unreliable profile's warning is in plain sight, right above its flame chart", { timeout: 60_000 }, async () => {
+  const threads = await makeThreadsStall();
+  assert.ok(threads.dump.profileWarning, 'the watchdog did not mark the profile of this busy loop unreliable');
+  const { page, offPage } = await open(writePage(threads.dumpPath, 'unreliable.html'));
+  const warning = page.locator('#profile-warning');
+  assert.equal(await warning.innerText(), threads.dump.profileWarning);
+  const [note, chart] = await Promise.all([warning.boundingBox(), page.locator('#flame svg').boundingBox()]);
+  assert.ok(note && chart, 'both drawn');
+  // Above the chart with only the profile's one-line summary between them.
+  assert.ok(note.y + note.height <= chart.y && chart.y - (note.y + note.height) < 80, `warning ${JSON.stringify(note)}, chart ${JSON.stringify(chart)}`);
+  assert.match(await page.evaluate<string>("getComputedStyle(document.getElementById('profile-warning')).borderTopColor"), /^rgb\(179, 38, 30\)$/, 'outlined in red');
+  assert.equal(await page.locator('#thread-' + threads.spinner).innerText(), `Thread ${threads.spinner} (spinner)`);
+  assert.deepEqual(offPage, []);
   await page.context().close();
 });

@@ -9,7 +9,7 @@ import { bastion, makeRealStall, writeInput } from './helpers.ts';
 import type { RealStall } from './helpers.ts';
 
 // Every element the page may hold: anything else came from the dump.
-const ELEMENTS = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'p', 'code', 'pre', 'span', 'ol', 'li', 'table', 'tr', 'td', 'div', 'svg', 'g', 'rect', 'text']);
+const ELEMENTS = new Set(['html', 'head', 'meta', 'title', 'style', 'body', 'h1', 'h2', 'h3', 'p', 'code', 'pre', 'span', 'ol', 'li', 'table', 'tr', 'td', 'div', 'svg', 'g', 'rect', 'text']);
 
 let stall: RealStall;
 let scratch: string;

@@ -154,6 +154,9 @@ test('a main thread blocked in native code: the native facts, and the culprit fr
   assert.match(stdout, /^Stack \(native, 0 frames\)\n {2}\(no frames\)$/m);
   assert.match(stdout, /^Stack when the native call returned, \d+ ms after detection$/m);
   assert.match(stdout, /^Main thread in native code\n {2}thread +\d+\n {2}system call +read$/m);
+  // Worker threads are reached through the main thread, which did not answer: the dump says so.
+  assert.ok(result.dumps[0]?.threadsError, 'no threadsError in the dump');
+  assert.ok(stdout.includes(`\nWorker threads not listed\n  ${result.dumps[0].threadsError}\n`), stdout);
   assert.ok(stdout.includes(fifo), 'the FIFO among the open descriptors');
 });
 

@@ -59,7 +59,7 @@ function describeInstallFailure(error: unknown, cwd: string): unknown {
 
 /** Runs one generator with the command-line arguments that follow its command; the exit code. */
 export async function runGenerator(name: GeneratorName, usage: string, argv: string[]): Promise<number> {
-  const namespace = name === 'app' ? 'bastion:app' : `bastion:${name}`;
+  const namespace = `bastion:${name}`;
   const command = addEnvironmentOptions().name(usage) as ReturnType<typeof addEnvironmentOptions>;
   const yeomanOptions = new Set([...command.options.map((option) => option.long), '--force-install']);
   const helpEnv = createEnv();

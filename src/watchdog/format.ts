@@ -89,6 +89,10 @@ export function formatShutdownHookOff(error: unknown): string {
   return `${PREFIX} shutdown-hang report off: ${oneLine(error)}\n`;
 }
 
+export function formatReportsOff(error: unknown): string {
+  return `${PREFIX} diagnostic reports off: ${oneLine(error)}\n`;
+}
+
 /** `kept alive by: TCPServerWrap, Timeout (2)`: process.getActiveResourcesInfo(), counted by kind. */
 export function formatShutdownHang(signal: string, timeoutMs: number, pid: number, resources: readonly string[]): string {
   const counts = new Map<string, number>();

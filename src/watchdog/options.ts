@@ -1,6 +1,6 @@
 // Watchdog options: one validator for the programmatic API and the preload's environment
 // variables, so both reject the same values with the same kind of message.
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type WatchdogAction = 'dump' | 'exit' | 'abort';
@@ -121,6 +121,32 @@ export function resolveEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   throw new RangeError(
     `${ENABLE_VARIABLE} must be one of ${ENABLE_WORDS.join(', ')} (on) or ${DISABLE_WORDS.join(', ')} (off), got ${describe(text)}`,
   );
+}
+
+const REPORTS_VARIABLE = 'BASTION_REPORTS';
+const REPORT_SIGNAL_VARIABLE = 'BASTION_REPORT_SIGNAL';
+// Signals that already mean something: ending the process (the shutdown's, the watchdog's abort),
+// the inspector's, or none that a handler can take.
+const RESERVED_SIGNALS = new Set(['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGABRT', 'SIGKILL', 'SIGSTOP', 'SIGUSR1', 'SIGSEGV', 'SIGBUS', 'SIGFPE', 'SIGILL']);
+
+/**
+ * Whether the preload sets up Node's diagnostic reports (BASTION_REPORTS, on by default, the same
+ * words as BASTION_WATCHDOG), and on which signal a report is written on request
+ * (BASTION_REPORT_SIGNAL, none by default: a handler would change what that signal does).
+ */
+export function resolveReports(env: NodeJS.ProcessEnv = process.env): { enabled: boolean; signal?: NodeJS.Signals } {
+  const text = env[REPORTS_VARIABLE];
+  const word = text?.toLowerCase();
+  if (word !== undefined && !ENABLE_WORDS.includes(word) && !DISABLE_WORDS.includes(word)) {
+    throw new RangeError(`${REPORTS_VARIABLE} must be one of ${ENABLE_WORDS.join(', ')} (on) or ${DISABLE_WORDS.join(', ')} (off), got ${describe(text)}`);
+  }
+  if (word !== undefined && DISABLE_WORDS.includes(word)) return { enabled: false };
+  const signal = env[REPORT_SIGNAL_VARIABLE];
+  if (signal === undefined || signal === '') return { enabled: true };
+  if (!(signal in constants.signals) || RESERVED_SIGNALS.has(signal)) {
+    throw new RangeError(`${REPORT_SIGNAL_VARIABLE} must name a signal that is free for reports, such as SIGUSR2 (not ${[...RESERVED_SIGNALS].join(', ')}), got ${describe(signal)}`);
+  }
+  return { enabled: true, signal: signal as NodeJS.Signals };
 }
 
 const shutdownTimeoutSpec: IntegerSpec = {

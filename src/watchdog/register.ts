@@ -1,9 +1,10 @@
 // The preload: `node --import generator-bastion/watchdog/register app.js`. Configured only by
 // environment variables; an invalid one is reported on one stderr line and the app runs unwatched.
 import { isMainThread } from 'node:worker_threads';
-import { formatNotStarted, formatShutdownHookOff, writeStderr } from './format.js';
+import { formatNotStarted, formatReportsOff, formatShutdownHookOff, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
-import { resolveEnabled, resolveShutdownTimeout } from './options.js';
+import { resolveEnabled, resolveOptions, resolveReports, resolveShutdownTimeout } from './options.js';
+import { configureReports } from './reports.js';
 import { markPreloaded } from './registry.js';
 import { installShutdownHook } from './shutdown.js';
 
@@ -17,9 +18,11 @@ function start(): void {
     writeStderr(formatNotStarted(error));
     return;
   }
+  let started = false;
   try {
     // Marked, so that an app's own startWatchdog() replaces it instead of failing.
     markPreloaded(startWatchdog());
+    started = true;
   } catch (error) {
     writeStderr(formatNotStarted(error));
   }
@@ -29,5 +32,13 @@ function start(): void {
     if (timeoutMs > 0) installShutdownHook(timeoutMs);
   } catch (error) {
     writeStderr(formatShutdownHookOff(error));
+  }
+  // Into the watchdog's directory: only when its options were good (one line has said so otherwise).
+  if (!started) return;
+  try {
+    const reports = resolveReports();
+    if (reports.enabled) configureReports(resolveOptions(), reports.signal);
+  } catch (error) {
+    writeStderr(formatReportsOff(error));
   }
 }

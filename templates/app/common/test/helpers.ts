@@ -5,10 +5,14 @@ import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { buildApp } from '../src/app.ts';
 import type { Config } from '../src/config.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import type { Readiness } from '../src/plugins/health.ts';
+import { createMetricsRegistry } from '../src/plugins/metrics.ts';
 
 export type LogLine = Record<string, unknown> & { level: string; msg: string };
 
@@ -22,6 +26,18 @@ export function captureLogs(): { logger: ReturnType<typeof createLogger>; lines:
   const lines: LogLine[] = [];
   const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line) as LogLine) });
   return { logger, lines };
+}
+
+/**
+ * The app built in process for inject(), without a port: production defaults with `env` on top,
+ * its log lines in `lines`, closed when the test ends.
+ */
+export async function buildTestApp(t: TestContext, env: Record<string, string> = {}) {
+  const { logger, lines } = captureLogs();
+  const readiness: Readiness = { draining: false };
+  const app = await buildApp({ config: testConfig(env), logger, readiness, registry: createMetricsRegistry() });
+  t.after(() => app.close());
+  return { app, readiness, lines };
 }
 
 export interface ServerProcess {

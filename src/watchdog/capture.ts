@@ -29,9 +29,11 @@ const PAUSE_LANDING_MS = 2000;
 const NATIVE_POLL_MS = 10;
 // nextTick recursion can leave only node:internal frames on the stack at the moment of the
 // pause (processTicksAndRejections, between two callbacks). Stepping into the next call reaches
-// the application's callback within a few statements; the bound keeps a stall that really is
-// inside Node's own code from being stepped through forever.
-const MAX_INTERNAL_STEPS = 50;
+// the application's callback: 27-65 statements measured on Node 22 and 24 with an
+// AsyncLocalStorage in use (its hooks run between callbacks), at 0.3-1 ms a step. The bound is in
+// time, not steps, so that more hooks still get through, while a stall that really is inside
+// Node's own code is not stepped through forever.
+const INTERNAL_STEPPING_MS = 1000;
 // How often to look at the heartbeat while waiting on the inspector.
 const RECOVERY_POLL_MS = 5;
 
@@ -102,7 +104,8 @@ async function pauseAndRead(
   if (typeof answer === 'string') return give('native', `the main thread did not answer the inspector: ${answer}`);
 
   let main = await waitFor(request.paused, pauseLandingMs, recovered);
-  for (let step = 0; isPaused(main) && step < MAX_INTERNAL_STEPS && main.frames.every(isInternal); step++) {
+  const stopStepping = performance.now() + INTERNAL_STEPPING_MS;
+  while (isPaused(main) && main.frames.every(isInternal) && performance.now() < stopStepping) {
     main = await waitFor(main.stepInto(), pauseLandingMs, recovered);
   }
   if (main === RECOVERED || (isPaused(main) && !stillStalled())) return give('unavailable', recoveredError);

@@ -23,7 +23,7 @@ export interface AppOptions {
 export const app = fp(async function app(fastify: FastifyInstance, { config, readiness, registry }: AppOptions): Promise<void> {
   // First: its timing hook must be in place before the routes it times are registered.
   await fastify.register(metrics, { registry });
-  await registerSecurityHeaders(fastify, config.SECURITY_HEADERS);
+  registerSecurityHeaders(fastify, config.SECURITY_HEADERS);
   const rateLimit = await createRateLimit(fastify, config.RATE_LIMIT_MAX);
   await fastify.register(health, { readiness });
   await fastify.register(api, { prefix: '/api', config, rateLimit });

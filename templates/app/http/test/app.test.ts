@@ -90,11 +90,15 @@ test('one log line per request, with its id, status and time', async (t) => {
   assert.doesNotMatch(JSON.stringify(lines), /secret/);
 });
 
-test('security headers are set, and SECURITY_HEADERS=false leaves them out', async (t) => {
+test('security headers are set on every answer, and SECURITY_HEADERS=false leaves them out', async (t) => {
   const { app } = await buildTestApp(t);
-  const headers = (await app.inject('/health/live')).headers;
-  assert.equal(headers['x-content-type-options'], 'nosniff');
-  assert.equal(headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+  for (const answer of [await app.inject('/health/live'), await app.inject('/nowhere'), await app.inject(checksum('{'))]) {
+    const { headers } = answer;
+    assert.equal(headers['x-content-type-options'], 'nosniff', `on a ${answer.statusCode}`);
+    assert.equal(headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'");
+    assert.match(String(headers['strict-transport-security']), /^max-age=\d+/);
+    assert.equal(headers['x-frame-options'], 'SAMEORIGIN');
+  }
   const { app: bare } = await buildTestApp(t, { SECURITY_HEADERS: 'false' });
   assert.equal((await bare.inject('/health/live')).headers['x-content-type-options'], undefined);
 });

@@ -2,7 +2,7 @@
 // user gets it, and services made from it with `npx bastion new`.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,8 +35,15 @@ export function packAndInstall(scratch: string): Consumer {
   return { tarball, dir };
 }
 
-/** `npx bastion new <name>` in the consumer, installed from the registry; returns its directory. */
+/**
+ * `npx bastion new <name>` in the consumer, installed from the registry; returns its directory.
+ * No --bastion-spec: the default must be the tarball the consumer installed bastion from, since
+ * the registry does not have this version.
+ */
 export function newService(consumer: Consumer, name: string, kind: 'http' | 'worker'): string {
-  run(consumer.dir, 'npx', ['--no-install', 'bastion', 'new', name, '--yes', '--kind', kind, '--bastion-spec', `file:${consumer.tarball}`]);
-  return join(consumer.dir, name);
+  run(consumer.dir, 'npx', ['--no-install', 'bastion', 'new', name, '--yes', '--kind', kind]);
+  const dir = join(consumer.dir, name);
+  const { devDependencies } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+  assert.equal(devDependencies['generator-bastion'], `file:${consumer.tarball}`);
+  return dir;
 }

@@ -22,6 +22,8 @@ export interface ManifestEntry {
   readonly style: LabelStyle;
   readonly class: FindingClass;
   readonly parser?: 'typescript';
+  /** Browser code, linted with a browser's globals instead of Node's. */
+  readonly globals?: 'browser';
   readonly positives?: readonly number[];
   readonly negatives?: readonly number[];
   readonly moved?: Readonly<Record<string, number>>;
@@ -41,6 +43,8 @@ export interface OthersLabels {
   readonly files: readonly string[];
   /** Files that ESLint's default parser refuses, parsed with typescript-eslint's instead. */
   readonly typescriptParsed: readonly string[];
+  /** Browser code, linted with a browser's globals. */
+  readonly browser: readonly string[];
   readonly labels: readonly OthersLabel[];
   /** Files of the manifest missing from the directory, or not the version labelled. */
   readonly problems: readonly string[];
@@ -99,6 +103,7 @@ function checkVersion(entry: ManifestEntry, text: string): string | undefined {
 export function readOthersLabels(dir: string, manifest: readonly ManifestEntry[] = readManifest()): OthersLabels {
   const files: string[] = [];
   const typescriptParsed: string[] = [];
+  const browser: string[] = [];
   const labels: OthersLabel[] = [];
   const problems: string[] = [];
   for (const entry of manifest) {
@@ -113,6 +118,7 @@ export function readOthersLabels(dir: string, manifest: readonly ManifestEntry[]
     if (mismatch) problems.push(mismatch);
     files.push(file);
     if (entry.parser === 'typescript') typescriptParsed.push(file);
+    if (entry.globals === 'browser') browser.push(file);
     const lines = text.split('\n');
     for (const [suiteLine, positive] of suiteLabels(entry, lines)) {
       const line = entry.moved?.[String(suiteLine)] ?? suiteLine;
@@ -126,7 +132,7 @@ export function readOthersLabels(dir: string, manifest: readonly ManifestEntry[]
       labels.push({ file, line: Number(line), findingClass: entry.class, positive: false, verdict });
     }
   }
-  return { files, typescriptParsed, labels, problems };
+  return { files, typescriptParsed, browser, labels, problems };
 }
 
 /** How a contract reads a label: scored as positive, as negative, or left out. */

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Linter } from 'eslint';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { formatPercent, lintCorpus } from '../../test/eslint-plugin/helpers/labeled-corpus.ts';
 import { ensureBenchDependencies } from '../shared/deps.ts';
@@ -25,8 +26,9 @@ async function main(): Promise<void> {
   const others = readOthersLabels(dir);
   for (const problem of others.problems) console.log(`  ! ${problem}`);
   if (others.files.length === 0) throw new Error(`no labelled file under ${dir}: fetch those of bench/lint/others-manifest.json first`);
-  const languageConfig: Linter.Config[] =
-    others.typescriptParsed.length > 0 ? [{ files: [...others.typescriptParsed], languageOptions: { parser: tseslint.parser } }] : [];
+  const languageConfig: Linter.Config[] = [];
+  if (others.typescriptParsed.length > 0) languageConfig.push({ files: [...others.typescriptParsed], languageOptions: { parser: tseslint.parser } });
+  if (others.browser.length > 0) languageConfig.push({ files: [...others.browser], languageOptions: { globals: globals.browser } });
 
   const sdl = await loadSdlSubject();
   const subjects: AccuracySubject[] = [bastionRecommendedSubject, bastionSubject, securitySubject, sdl];
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
         console.log(`  ${tool} ${score.findingClass} missed ${miss.file}:${miss.line}${dataflow}`);
       }
       for (const finding of score.falsePositives) {
-        const dataflow = score.dataflowFalsePositives.includes(finding) ? ' [data-flow negative]' : '';
+        const dataflow = score.dataflowFalsePositives.includes(finding) ? ' [negative beyond a lint]' : '';
         console.log(`  ${tool} ${score.findingClass} false positive ${finding.file}:${finding.line}${dataflow} ${finding.ruleId}: ${finding.message}`);
       }
     }

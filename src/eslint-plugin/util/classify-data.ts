@@ -11,8 +11,11 @@ export type DataClass =
   | { readonly constant: true }
   | { readonly constant: false; readonly source: InputSource | undefined };
 
-/** Where outside data enters a Node process: a request, the command line, the environment. */
-export type InputSource = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+/**
+ * Where outside data enters a Node process: a request (its query, body, route parameters, URL, or
+ * Express's `req.param()`), the command line, the environment.
+ */
+export type InputSource = `${string}.${'query' | 'body' | 'params' | 'url' | 'param()'}` | 'process.argv' | 'process.env';
 
 /** What kind of input a source is, for messages: a request, the command line, the environment. */
 export function describeOrigin(source: InputSource): string {
@@ -24,8 +27,11 @@ export function describeOrigin(source: InputSource): string {
 const MAX_NAMING_DEPTH = 8;
 const MAX_CONSTANT_DEPTH = 8;
 
-const REQUEST_OBJECTS = new Set(['req', 'request']);
-const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
+// `ctx` is Koa's context, whose `query` and `params` (koa-router) are the request's.
+const REQUEST_OBJECTS = new Set(['req', 'request', 'ctx']);
+// `url` is the request's whole URL (`url.parse(req.url, true).query.cmd` reads it); `param` is
+// Express's `req.param(name)`, which reads params, body and query in turn.
+const REQUEST_PROPERTIES = new Set(['query', 'body', 'params', 'url', 'param']);
 const PROCESS_PROPERTIES = new Set(['argv', 'env']);
 
 type SourceCode = Rule.RuleContext['sourceCode'];
@@ -76,10 +82,21 @@ export function findRequestInputNaming(
       if (target.operator !== '+' || target.left.type === 'PrivateIdentifier') return undefined;
       return next(target.left) ?? (names === 'path' ? next(target.right) : undefined);
     case 'CallExpression':
-      return target.callee.type === 'Identifier' && target.callee.name === 'String' ? next(target.arguments[0]) : undefined;
+      if (target.callee.type === 'Identifier' && target.callee.name === 'String') return next(target.arguments[0]);
+      // `url.parse(req.url, true)` and `req.param('cmd')` hand back request input.
+      if (isUrlParse(target)) return next(target.arguments[0]);
+      return nameInputSource(sourceCode, target.callee);
     default:
       return undefined;
   }
+}
+
+/** `url.parse(x)`, `parse(x)` (node:url's, or querystring's): the parts of a URL, from `x`. */
+function isUrlParse(call: ESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? getStaticKeyName(callee.property, callee.computed) : undefined;
+  return name === 'parse' && call.arguments.length > 0;
 }
 
 function isRequestInput(source: InputSource): boolean {
@@ -156,7 +173,7 @@ function nameInputSource(sourceCode: SourceCode, node: ESTree.Node): InputSource
         : undefined;
   if (objectName === undefined) return undefined;
   if (REQUEST_PROPERTIES.has(property) && REQUEST_OBJECTS.has(objectName)) {
-    return `${objectName}.${property}` as InputSource;
+    return `${objectName}.${property === 'param' ? 'param()' : property}` as InputSource;
   }
   if (PROCESS_PROPERTIES.has(property) && object.type === 'Identifier' && isGlobalProcess(sourceCode, object)) {
     return `process.${property}` as InputSource;

@@ -120,6 +120,8 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
     'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
     'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "script.js", code]); spawn("env", [program, "-c", value]);',
+    // opener opens a URL built from input with the system's handler: no program named by it.
+    'const opener = require("opener"); opener("https://example.com/u/" + req.query.user);',
     // An interpreter running a script, and a terminal whose program is not a shell.
     'const { spawn } = require("child_process"); spawn("python3", ["-m", "http.server", req.query.port]);',
     'import pty from "node-pty"; const term = pty.spawn("htop", [], {}); term.write(req.body.keys);',
@@ -480,8 +482,16 @@ createRuleTester().run('no-shell-exec', rule, {
       {},
       'through `cmd.exe /c`',
     ),
+    programFromInput('const opener = require("opener"); opener("https://example.com", { command: req.query.browser });', 'opener', 'req.query'),
     // An interpreter given a line of code, and a shell in a pseudo-terminal.
     requestInput('const cp = require("child_process"); cp.execFileSync("node", ["-e", req.body.snippet]);', 'child_process.execFileSync', 'req.body', {}, 'through `node -e`'),
+    requestInput(
+      'const cp = require("child_process"); cp.execFile(process.execPath, ["--eval", req.body.snippet], done);',
+      'child_process.execFile',
+      'req.body',
+      {},
+      'through `process.execPath --eval`',
+    ),
     requestInput('import pty from "node-pty"; const term = pty.spawn("bash", [], {}); term.write(req.body.keys);', 'node-pty.spawn()#write', 'req.body', {}, 'at the prompt of a terminal running `bash`'),
     // TypeScript and JSX.
     requestInput(

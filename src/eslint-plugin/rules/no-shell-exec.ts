@@ -39,7 +39,9 @@ export type ShellUse =
    * A pseudo-terminal (node-pty's `spawn`): when its program is a shell, what is written to it
    * (`method`) is typed at the shell's prompt and runs as a command line.
    */
-  | { readonly shell: 'terminal'; readonly method: string };
+  | { readonly shell: 'terminal'; readonly method: string }
+  /** No shell, but option `option` (from argument 1 on) names the program to run (opener's `command`). */
+  | { readonly shell: 'never'; readonly programOption: string };
 
 /**
  * Where a call names the program it runs: `file`, the first argument, with the second its argument
@@ -113,6 +115,8 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   ssh2: { [CONSTRUCT]: SSH_CLIENT, Client: { [CONSTRUCT]: SSH_CLIENT } },
   'ssh2-streams': { SSH2Stream: { [CONSTRUCT]: { shell: 'remote', method: 'exec', commandAt: 1 } } },
   'node-pty': { spawn: callable({ shell: 'terminal', method: 'write' }) },
+  // opener(url, { command }) runs `command` with the URL as its argument.
+  opener: callable({ shell: 'never', programOption: 'command' }),
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -216,6 +220,7 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
     yield* iterateRemoteRuns(sourceCode, call, info.method, info.commandAt ?? 0);
     return;
   }
+  if (info.shell === 'never') return;
   if (info.shell === 'terminal') {
     const shell = args ? findShellInvocation(sourceCode, args, { terminal: true }) : undefined;
     if (shell) yield* iterateTerminalRuns(sourceCode, call, info.method, shell.through);
@@ -259,6 +264,10 @@ function isJsonEmbedded(sourceCode: SourceCode, node: ESTree.Node): boolean {
 function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
   const { info } = call;
   const [first] = call.arguments ?? [];
+  if (info.shell === 'never') {
+    const option = call.arguments ? findOption(sourceCode, call.arguments, 1, info.programOption) : undefined;
+    return option?.found ? findRequestInputNaming(sourceCode, option.node, 'path') : undefined;
+  }
   if (info.shell === 'always' || info.shell === 'remote' || info.shell === 'terminal' || !info.program) return undefined;
   if (!first || first.type === 'SpreadElement') return undefined;
   const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';

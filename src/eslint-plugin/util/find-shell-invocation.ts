@@ -176,14 +176,20 @@ function getProgramName(path: string): string {
 
 function getShellVariableFamilies(sourceCode: SourceCode, node: ESTree.Node): readonly ShellFamily[] {
   if (node.type !== 'MemberExpression') return [];
+  // `process.execPath` is the running Node binary.
+  if (getStaticKeyName(node.property, node.computed) === 'execPath' && isGlobalProcess(sourceCode, node.object)) return ['node'];
   const variable = getStaticKeyName(node.property, node.computed);
   const env = unwrapExpression(node.object);
   if (variable === undefined || env.type !== 'MemberExpression' || getStaticKeyName(env.property, env.computed) !== 'env') return [];
-  const process = unwrapExpression(env.object);
-  if (process.type !== 'Identifier' || process.name !== 'process') return [];
-  const resolved = resolveVariable(sourceCode, process);
-  if (resolved && resolved.defs.length > 0) return [];
+  if (!isGlobalProcess(sourceCode, env.object)) return [];
   return SHELL_VARIABLES.get(variable) ?? [];
+}
+
+function isGlobalProcess(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  const process = unwrapExpression(node);
+  if (process.type !== 'Identifier' || process.name !== 'process') return false;
+  const resolved = resolveVariable(sourceCode, process);
+  return !resolved || resolved.defs.length === 0;
 }
 
 /**

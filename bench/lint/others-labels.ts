@@ -11,7 +11,7 @@ export const MANIFEST_PATH = new URL('others-manifest.json', import.meta.url);
 export type LabelStyle = 'semgrep' | 'codeql' | 'listed';
 
 /** Why a line is not scored as the suite's label alone says (see the manifest's `about`). */
-export type Verdict = 'constant' | 'dataflow' | 'version' | 'unjudged' | FindingClass;
+export type Verdict = 'constant' | 'dataflow' | 'sanitized' | 'version' | 'unjudged' | FindingClass;
 
 export interface ManifestEntry {
   readonly repo: string;
@@ -158,6 +158,8 @@ export interface OthersClassScore {
   readonly lintVisibleRecall: number;
   /** TP / (TP + FP); NaN when the tool reports nothing for the class. */
   readonly precision: number;
+  /** Those of the false positives that sit on a `sanitized` negative (lint-visible, counted apart). */
+  readonly sanitizedFalsePositives: readonly ClassifiedFinding[];
   /** The same, without those negatives: the precision the labels can judge a lint by. */
   readonly lintVisiblePrecision: number;
 }
@@ -190,6 +192,9 @@ export function scoreOthers(
     const dataflowFalsePositives = falsePositives.filter((finding) =>
       labels.some((label) => (label.verdict === 'dataflow' || label.verdict === 'version') && covers(finding, label)),
     );
+    const sanitizedFalsePositives = falsePositives.filter((finding) =>
+      labels.some((label) => label.verdict === 'sanitized' && covers(finding, label)),
+    );
     const truePositives = positives.length - misses.length;
     const visible = positives.filter((label) => label.verdict !== 'dataflow');
     const visibleMisses = misses.filter((label) => label.verdict !== 'dataflow');
@@ -202,6 +207,7 @@ export function scoreOthers(
       misses,
       falsePositives,
       dataflowFalsePositives,
+      sanitizedFalsePositives,
       recall: truePositives / positives.length,
       lintVisibleRecall: (visible.length - visibleMisses.length) / visible.length,
       precision: hitsOfClass / (hitsOfClass + falsePositives.length),

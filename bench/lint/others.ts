@@ -57,6 +57,7 @@ async function main(): Promise<void> {
         TP: score.truePositives,
         FP: score.falsePositives.length,
         'FP data-flow': score.dataflowFalsePositives.length,
+        'FP sanitized': score.sanitizedFalsePositives.length,
         recall: formatPercent(score.recall),
         'recall, lint-visible': formatPercent(score.lintVisibleRecall),
         precision: formatPercent(score.precision),
@@ -71,7 +72,11 @@ async function main(): Promise<void> {
         console.log(`  ${tool} ${score.findingClass} missed ${miss.file}:${miss.line}${dataflow}`);
       }
       for (const finding of score.falsePositives) {
-        const dataflow = score.dataflowFalsePositives.includes(finding) ? ' [negative beyond a lint]' : '';
+        const dataflow = score.dataflowFalsePositives.includes(finding)
+          ? ' [negative beyond a lint]'
+          : score.sanitizedFalsePositives.includes(finding)
+            ? ' [sanitized before the call]'
+            : '';
         console.log(`  ${tool} ${score.findingClass} false positive ${finding.file}:${finding.line}${dataflow} ${finding.ruleId}: ${finding.message}`);
       }
     }

@@ -120,6 +120,11 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
     'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
     'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "script.js", code]); spawn("env", [program, "-c", value]);',
+    // A local function returning its parameter, given a constant, is constant.
+    {
+      code: 'const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id("build"));',
+      options: [{ allowConstantCommands: true }],
+    },
     // opener opens a URL built from input with the system's handler: no program named by it.
     'const opener = require("opener"); opener("https://example.com/u/" + req.query.user);',
     // An interpreter running a script, and a terminal whose program is not a shell.
@@ -483,6 +488,15 @@ createRuleTester().run('no-shell-exec', rule, {
       'through `cmd.exe /c`',
     ),
     programFromInput('const opener = require("opener"); opener("https://example.com", { command: req.query.browser });', 'opener', 'req.query'),
+    // An array filled after its declaration, a local function that builds one, async-execute, and
+    // a local function returning its parameter given data.
+    dataCommand('const cp = require("child_process"); const opts = { shell: true }; const arr = []; arr.push(name); cp.spawn("rm", arr, opts);', 'child_process.spawn'),
+    dataCommand(
+      'const cp = require("child_process"); function build(last) { const arr = ["-f"]; arr.push(last); return arr; } cp.spawn("rm", build(name), { shell: true });',
+      'child_process.spawn',
+    ),
+    requestInput('const asyncExec = require("async-execute"); asyncExec("du -sh " + req.query.dir);', 'async-execute', 'req.query'),
+    dataCommand('const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id(name));', 'child_process.exec'),
     // An interpreter given a line of code, and a shell in a pseudo-terminal.
     requestInput('const cp = require("child_process"); cp.execFileSync("node", ["-e", req.body.snippet]);', 'child_process.execFileSync', 'req.body', {}, 'through `node -e`'),
     requestInput(

@@ -107,8 +107,9 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   'cross-spawn-async': CROSS_SPAWN,
   'foreground-child': { ...callable(PROGRAM), foregroundChild: callable(PROGRAM) },
   'exec-async': callable(PROGRAM),
-  // The `exec` package runs its command line with `/bin/sh -c`.
+  // The `exec` package runs its command line with `/bin/sh -c`; so does async-execute.
   exec: callable(ALWAYS),
+  'async-execute': callable(ALWAYS),
   // remote-exec runs a command line over ssh on each host: `remoteExec(hosts, command, ...)`.
   'remote-exec': callable({ shell: 'always', commandAt: 1 }),
   // ssh2 before 1.0 exported the client class itself.

@@ -1,10 +1,10 @@
 // Tells a constant apart from data, and names the input the data comes from when a short, local
 // flow shows it (see find-in-flow.ts): a request (`req.query`), the command line (`process.argv`)
 // or the environment (`process.env`).
-import type { Rule } from 'eslint';
+import type { Rule, Scope } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
-import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, resolveVariable, unwrapExpression } from './ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, unwrapExpression } from './ast.js';
 import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
@@ -125,15 +125,46 @@ function isConstant(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boole
       return target.elements.every(constant);
     case 'Identifier': {
       const variable = resolveVariable(sourceCode, target);
+      // An array that is filled after it is declared (`arr.push(name)`) holds more than its initialiser.
+      if (variable && isMutatedInPlace(variable)) return false;
       return constant(variable && getSingleInitializer(variable));
     }
     case 'CallExpression': {
       const returned = target.callee.type === 'Identifier' ? findLocalReturns(sourceCode, target.callee) : undefined;
-      return returned !== undefined && returned.length > 0 && returned.every(constant);
+      if (returned === undefined || returned.length === 0) return false;
+      // A parameter returned as is (`function id(x) { return x }`) is the argument of this call.
+      return returned.every((value) => {
+        const parameter = value ? findParameterIndex(sourceCode, value) : -1;
+        return parameter >= 0 ? constant(target.arguments[parameter]) : constant(value);
+      });
     }
     default:
       return false;
   }
+}
+
+const MUTATING_METHODS = new Set(['push', 'unshift', 'splice', 'fill', 'concat']);
+
+/** Whether a local is changed through its reads: `arr.push(x)`, `arr[i] = x`. */
+function isMutatedInPlace(variable: Scope.Variable): boolean {
+  for (const read of iterateReads(variable)) {
+    const member = (read as Rule.Node).parent;
+    if (member?.type !== 'MemberExpression' || member.object !== read) continue;
+    const parent = (member as Rule.Node).parent;
+    if (parent?.type === 'AssignmentExpression' && parent.left === member) return true;
+    const method = getStaticKeyName(member.property, member.computed);
+    if (method !== undefined && MUTATING_METHODS.has(method) && parent?.type === 'CallExpression' && parent.callee === member) return true;
+  }
+  return false;
+}
+
+/** The index of the parameter `node` names in its enclosing function, or -1. */
+function findParameterIndex(sourceCode: SourceCode, node: ESTree.Node): number {
+  if (node.type !== 'Identifier') return -1;
+  const definition = resolveVariable(sourceCode, node)?.defs[0];
+  if (definition?.type !== 'Parameter') return -1;
+  const fn = definition.node as ESTree.Function;
+  return fn.params.findIndex((param) => param.type === 'Identifier' && param.name === node.name);
 }
 
 /** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */

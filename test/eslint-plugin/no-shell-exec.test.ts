@@ -125,6 +125,15 @@ createRuleTester().run('no-shell-exec', rule, {
       code: 'const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id("build"));',
       options: [{ allowConstantCommands: true }],
     },
+    // Data quoted for a POSIX shell, or checked by an allow-list, a disallow-list's negation,
+    // typeof or isNaN on the way to the call (recommended's reading).
+    ...[
+      'const cp = require("child_process"); module.exports = (name) => { const quoted = "\'" + name.replace(/\'/g, "\'\\\\\'\'") + "\'"; cp.exec("rm -rf " + quoted); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/^[a-z0-9_-]+$/.test(name)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (!name.match(/^\\w{1,64}$/)) { return; } cp.exec(`git checkout ${name}`); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/[^A-Za-z0-9_.-]/.test(name)) throw new Error("bad"); cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (n) => { if (typeof n === "number") cp.exec("kill -9 " + n); if (!isNaN(+n)) cp.exec("kill " + n); };',
+    ].map((code) => ({ code, options: [{ allowConstantCommands: true }] })),
     // opener opens a URL built from input with the system's handler: no program named by it.
     'const opener = require("opener"); opener("https://example.com/u/" + req.query.user);',
     // An interpreter running a script, and a terminal whose program is not a shell.
@@ -497,6 +506,15 @@ createRuleTester().run('no-shell-exec', rule, {
     ),
     requestInput('const asyncExec = require("async-execute"); asyncExec("du -sh " + req.query.dir);', 'async-execute', 'req.query'),
     dataCommand('const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id(name));', 'child_process.exec'),
+    // Checks that do not make a value harmless: an allow-list with a space or `;`, a test of
+    // something else, a check the call does not sit behind, parseInt() (it reads `1;rm` as 1).
+    ...[
+      'const cp = require("child_process"); module.exports = (name) => { if (/^[a-z ;]+$/.test(name)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name, other) => { if (/^\\w+$/.test(other)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/^\\w+$/.test(name)) log(name); cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (n) => { if (!isNaN(parseInt(n))) cp.exec("kill " + n); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (isSafeName(name)) cp.exec("git checkout " + name); };',
+    ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
     // An interpreter given a line of code, and a shell in a pseudo-terminal.
     requestInput('const cp = require("child_process"); cp.execFileSync("node", ["-e", req.body.snippet]);', 'child_process.execFileSync', 'req.body', {}, 'through `node -e`'),
     requestInput(

@@ -7,6 +7,7 @@ import { getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, type C
 import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findOption, resolveObjectExpression } from '../util/find-option.js';
+import { isNeutralized } from '../util/find-checks.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
@@ -170,6 +171,8 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
             ? ({ constant: true } as const)
             : classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
+          // Data quoted for the shell, or checked by an allow-list on the way: nothing left to inject.
+          if (allowConstantCommands && run.command?.every((node) => isNeutralized(sourceCode, node, run.node))) continue;
           context.report({
             node: run.node,
             ...describe(run.callee ?? call.name, data, run.through),

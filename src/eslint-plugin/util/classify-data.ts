@@ -146,7 +146,7 @@ function isConstant(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boole
 const MUTATING_METHODS = new Set(['push', 'unshift', 'splice', 'fill', 'concat']);
 
 /** Whether a local is changed through its reads: `arr.push(x)`, `arr[i] = x`. */
-function isMutatedInPlace(variable: Scope.Variable): boolean {
+export function isMutatedInPlace(variable: Scope.Variable): boolean {
   for (const read of iterateReads(variable)) {
     const member = (read as Rule.Node).parent;
     if (member?.type !== 'MemberExpression' || member.object !== read) continue;

@@ -134,6 +134,9 @@ createRuleTester().run('no-shell-exec', rule, {
       'const cp = require("child_process"); module.exports = (name) => { if (/[^A-Za-z0-9_.-]/.test(name)) throw new Error("bad"); cp.exec("git checkout " + name); };',
       'const cp = require("child_process"); module.exports = (n) => { if (typeof n === "number") cp.exec("kill -9 " + n); if (!isNaN(+n)) cp.exec("kill " + n); };',
     ].map((code) => ({ code, options: [{ allowConstantCommands: true }] })),
+    // A local wrapper called without a shell, and one that is not called here.
+    'const cp = require("child_process"); function run(file, args) { return cp.spawn(file, args); } run("git", ["log", req.query.ref]);',
+    'const cp = require("child_process"); export function run(file, args) { return cp.spawn(file, args); }',
     // opener opens a URL built from input with the system's handler: no program named by it.
     'const opener = require("opener"); opener("https://example.com/u/" + req.query.user);',
     // An interpreter running a script, and a terminal whose program is not a shell.
@@ -515,6 +518,17 @@ createRuleTester().run('no-shell-exec', rule, {
       'const cp = require("child_process"); module.exports = (n) => { if (!isNaN(parseInt(n))) cp.exec("kill " + n); };',
       'const cp = require("child_process"); module.exports = (name) => { if (isSafeName(name)) cp.exec("git checkout " + name); };',
     ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
+    // A local wrapper that passes its parameters on: judged where it is called.
+    {
+      ...requestInput(
+        'const cp = require("child_process"); function run(file, args) { return cp.spawn(file, args); }\nrun("sh", ["-c", req.query.cmd]);\nrun("git", ["log", req.query.ref]);',
+        'child_process.spawn',
+        'req.query',
+        {},
+        'through `sh -c`',
+      ),
+    },
+    dataCommand('const cp = require("child_process"); const start = (file, args, opts) => cp.spawn(file, args, opts); start("rm", ["-rf", dir], { shell: true });', 'child_process.spawn'),
     // An interpreter given a line of code, and a shell in a pseudo-terminal.
     requestInput('const cp = require("child_process"); cp.execFileSync("node", ["-e", req.body.snippet]);', 'child_process.execFileSync', 'req.body', {}, 'through `node -e`'),
     requestInput(

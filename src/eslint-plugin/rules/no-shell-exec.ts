@@ -161,6 +161,11 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
       for (const call of calls) {
         const runs = [...iterateCommandRuns(sourceCode, call)];
+        // A local wrapper passing its parameters on (`function run(f, a) { spawn(f, a) }`): the
+        // shell is named where it is called (`run('sh', ['-c', cmd])`), so look there.
+        if (runs.length === 0 && call.info.shell === 'option') {
+          for (const wrapped of iterateWrapperCalls(sourceCode, call)) runs.push(...iterateCommandRuns(sourceCode, wrapped));
+        }
         // Without a shell, what is left to choose is the program.
         const program = runs.length === 0 ? findProgramFromRequestInput(sourceCode, call) : undefined;
         if (program) {
@@ -242,6 +247,42 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
   if (invocation) {
     const through = `through ${invocation.through}`;
     yield { node: call.node, command: invocation.command, through, ...(invocation.javascript ? { javascript: true } : {}) };
+  }
+}
+
+/**
+ * The calls of the local function that `call` sits in, when `call` passes on that function's own
+ * parameters: each as if the tracked function were called there, with the caller's arguments in
+ * place of the parameters. Only a function declared once in this file and called by name.
+ */
+function* iterateWrapperCalls(sourceCode: SourceCode, call: TrackedCall<ShellUse>): Generator<TrackedCall<ShellUse>> {
+  const args = call.arguments;
+  if (!args) return;
+  let fn: ESTree.Node | null | undefined = (call.node as Rule.Node).parent;
+  while (fn && !isFunctionNode(fn)) fn = (fn as Rule.Node).parent;
+  if (!fn) return;
+  const wrapper = fn as ESTree.Function;
+  const parameterIndex = (node: CallArgument): number =>
+    node.type === 'Identifier' ? wrapper.params.findIndex((param) => param.type === 'Identifier' && param.name === node.name) : -1;
+  if (!args.some((node) => parameterIndex(node) >= 0)) return;
+  const name =
+    wrapper.type === 'FunctionDeclaration'
+      ? wrapper.id
+      : (wrapper as Rule.Node).parent?.type === 'VariableDeclarator'
+        ? ((wrapper as Rule.Node).parent as ESTree.VariableDeclarator).id
+        : undefined;
+  if (name?.type !== 'Identifier') return;
+  const variable = resolveVariable(sourceCode, name);
+  if (!variable || variable.defs.length !== 1) return;
+  for (const read of iterateReads(variable)) {
+    const caller = (read as Rule.Node).parent;
+    if (caller?.type !== 'CallExpression' || caller.callee !== read) continue;
+    const substituted = args.map((node) => {
+      const index = parameterIndex(node);
+      return index >= 0 ? caller.arguments[index] : node;
+    });
+    if (substituted.some((node) => node === undefined)) continue;
+    yield { ...call, node: caller, arguments: substituted as CallArgument[] };
   }
 }
 

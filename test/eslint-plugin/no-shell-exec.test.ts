@@ -518,6 +518,8 @@ createRuleTester().run('no-shell-exec', rule, {
       'const cp = require("child_process"); module.exports = (n) => { if (!isNaN(parseInt(n))) cp.exec("kill " + n); };',
       'const cp = require("child_process"); module.exports = (name) => { if (isSafeName(name)) cp.exec("git checkout " + name); };',
     ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
+    // The module kept in a local object literal.
+    dataCommand('var tools = { cp: require("child_process") }; tools.cp.exec("rm -rf " + name);', 'child_process.exec'),
     // A local wrapper that passes its parameters on: judged where it is called.
     {
       ...requestInput(

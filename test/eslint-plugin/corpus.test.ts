@@ -88,7 +88,7 @@ describe('corpus scoring', () => {
     strictOnly: [],
   } as const;
   const finding = (line: number, findingClass: FindingClass) =>
-    ({ file: 'a.js', line, findingClass, ruleId: 'r', message: 'm' }) as const;
+    ({ file: 'a.js', line, endLine: line, findingClass, ruleId: 'r', message: 'm' }) as const;
 
   test('counts a line once however many reports it gets, and keys on the class', () => {
     const [shell, deserialize] = scoreFindings(labels, [

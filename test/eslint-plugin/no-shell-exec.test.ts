@@ -119,7 +119,31 @@ createRuleTester().run('no-shell-exec', rule, {
     'const { spawn } = require("child_process"); spawn("cmd.exe", ["/d", "C:\\\\tools\\\\build.bat", target]);',
     'const { spawn } = require("child_process"); spawn(process.env.SHELL, [], { stdio: "inherit" });',
     'import { execa } from "execa"; await execa("sh", [scriptFile, ...args]);',
-    'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "-e", code]); spawn("env", [program, "-c", value]);',
+    'const { spawn } = require("child_process"); spawn("/usr/bin/env", ["node", "script.js", code]); spawn("env", [program, "-c", value]);',
+    // A local function returning its parameter, given a constant, is constant.
+    {
+      code: 'const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id("build"));',
+      options: [{ allowConstantCommands: true }],
+    },
+    // Data quoted for a POSIX shell, or checked by an allow-list, a disallow-list's negation,
+    // typeof or isNaN on the way to the call (recommended's reading).
+    ...[
+      'const cp = require("child_process"); module.exports = (name) => { const quoted = "\'" + name.replace(/\'/g, "\'\\\\\'\'") + "\'"; cp.exec("rm -rf " + quoted); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/^[a-z0-9_-]+$/.test(name)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (!name.match(/^\\w{1,64}$/)) { return; } cp.exec(`git checkout ${name}`); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/[^A-Za-z0-9_.-]/.test(name)) throw new Error("bad"); cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (n) => { if (typeof n === "number") cp.exec("kill -9 " + n); if (!isNaN(+n)) cp.exec("kill " + n); };',
+    ].map((code) => ({ code, options: [{ allowConstantCommands: true }] })),
+    // A local wrapper called without a shell, and one that is not called here.
+    'const cp = require("child_process"); function run(file, args) { return cp.spawn(file, args); } run("git", ["log", req.query.ref]);',
+    'const cp = require("child_process"); export function run(file, args) { return cp.spawn(file, args); }',
+    // opener opens a URL built from input with the system's handler: no program named by it.
+    'const opener = require("opener"); opener("https://example.com/u/" + req.query.user);',
+    // An interpreter running a script, and a terminal whose program is not a shell.
+    'const { spawn } = require("child_process"); spawn("python3", ["-m", "http.server", req.query.port]);',
+    'import pty from "node-pty"; const term = pty.spawn("htop", [], {}); term.write(req.body.keys);',
+    // Request input kept out of the program: a request URL's path looked up in a table.
+    'const { execFile } = require("child_process"); const url = require("url"); execFile(TOOLS[url.parse(req.url, true).query.tool], []);',
     // `shell` provably off after a spread, or a spread that adds nothing.
     'const { spawn } = require("child_process"); spawn(cmd, args, { ...options, shell: false });',
     'const { spawn } = require("child_process"); spawn(cmd, args, { shell: true, ...{ cwd }, shell: false });',
@@ -148,6 +172,11 @@ createRuleTester().run('no-shell-exec', rule, {
     },
     {
       code: 'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true });',
+      options: [{ allowConstantCommands: true }],
+    },
+    {
+      // Code for an interpreter whose every value is JSON.stringify()ed holds literals, not code.
+      code: 'const { execFileSync } = require("child_process"); execFileSync("node", ["-e", `console.log(${JSON.stringify(req.query.name)})`]);',
       options: [{ allowConstantCommands: true }],
     },
   ],
@@ -421,6 +450,97 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('import shell from "shelljs"; shell.exec(`git checkout ${branch}`);', 'shelljs.exec'),
     dataCommand('const spawn = require("cross-spawn"); spawn(command, args, { shell: true });', 'cross-spawn'),
     dataCommand('import crossSpawn from "cross-spawn"; crossSpawn.sync(command, { shell: true });', 'cross-spawn.sync'),
+    // Request input read from the URL (`url.parse(req.url, true).query`), Express's req.param(),
+    // and Koa's ctx.
+    programFromInput(
+      'const cp = require("child_process"); const url = require("url"); const cmd = url.parse(req.url, true).query.path; cp.execFile(cmd);',
+      'child_process.execFile',
+      'req.url',
+    ),
+    programFromInput('const { fork } = require("child_process"); fork(req.param("worker"));', 'child_process.fork', 'req.param()'),
+    requestInput('import { exec } from "node:child_process"; router.get("/ping/:host", (ctx) => exec("ping " + ctx.params.host));', 'child_process.exec', 'ctx.params'),
+    // Older wrappers: execa's stdout/stderr/node, the exec package, remote-exec, ssh2's default
+    // export, ssh2-streams, and a client used straight from its new.
+    programFromInput('const execa = require("execa"); execa.stdout(req.query.tool, ["--version"]);', 'execa.stdout', 'req.query'),
+    programFromInput('const execa = require("execa"); execa.node(req.body.script);', 'execa.node', 'req.body'),
+    requestInput('const exec = require("exec"); exec("convert " + req.query.file, done);', 'exec', 'req.query'),
+    requestInput('const remoteExec = require("remote-exec"); remoteExec(hosts, "df -h " + req.query.mount, {}, done);', 'remote-exec', 'req.query'),
+    requestInput('const ssh2 = require("ssh2"); new ssh2().exec(`ls ${req.query.dir}`, done);', 'ssh2#exec', 'req.query', {}, 'through a shell on the remote host'),
+    requestInput(
+      'const { SSH2Stream } = require("ssh2-streams"); new SSH2Stream().exec(false, "cat " + req.query.file);',
+      'ssh2-streams.SSH2Stream#exec',
+      'req.query',
+      {},
+      'through a shell on the remote host',
+    ),
+    // execa's $(options).sync and a $(options) whose template names the program.
+    dataCommand('import { $ } from "execa"; $({ shell: true }).sync`${command}`;', 'execa.$'),
+    programFromInput('import { $ } from "execa"; await $({ shell: false })`${req.query.tool} --help`;', 'execa.$', 'req.query'),
+    // A shell named through every value a local is assigned, or a property of what a local
+    // function returns; an array given one more element by concat().
+    requestInput(
+      'const cp = require("child_process"); let sh, flag; if (win) sh = "cmd.exe", flag = "/c"; else sh = "/bin/sh", flag = "-c"; cp.spawn(sh, [flag, req.query.cmd]);',
+      'child_process.spawn',
+      'req.query',
+      {},
+      'through `sh flag`',
+    ),
+    requestInput(
+      'const cp = require("child_process"); function shell() { return win ? { cmd: "cmd", arg: "/c" } : { cmd: "sh", arg: "-c" }; } function getShell() { if (win) return { cmd: "cmd", arg: "/C" }; return { cmd: "sh", arg: "-c" }; } const s = getShell(); cp.spawn(s.cmd, [s.arg, req.body.line]);',
+      'child_process.spawn',
+      'req.body',
+      {},
+      'through `s.cmd s.arg`',
+    ),
+    requestInput(
+      'const cp = require("child_process"); cp.spawn("cmd.exe", ["/c", "build"].concat(req.query.target));',
+      'child_process.spawn',
+      'req.query',
+      {},
+      'through `cmd.exe /c`',
+    ),
+    programFromInput('const opener = require("opener"); opener("https://example.com", { command: req.query.browser });', 'opener', 'req.query'),
+    // An array filled after its declaration, a local function that builds one, async-execute, and
+    // a local function returning its parameter given data.
+    dataCommand('const cp = require("child_process"); const opts = { shell: true }; const arr = []; arr.push(name); cp.spawn("rm", arr, opts);', 'child_process.spawn'),
+    dataCommand(
+      'const cp = require("child_process"); function build(last) { const arr = ["-f"]; arr.push(last); return arr; } cp.spawn("rm", build(name), { shell: true });',
+      'child_process.spawn',
+    ),
+    requestInput('const asyncExec = require("async-execute"); asyncExec("du -sh " + req.query.dir);', 'async-execute', 'req.query'),
+    dataCommand('const cp = require("child_process"); function id(x) { return x; } cp.exec("rm -rf " + id(name));', 'child_process.exec'),
+    // Checks that do not make a value harmless: an allow-list with a space or `;`, a test of
+    // something else, a check the call does not sit behind, parseInt() (it reads `1;rm` as 1).
+    ...[
+      'const cp = require("child_process"); module.exports = (name) => { if (/^[a-z ;]+$/.test(name)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name, other) => { if (/^\\w+$/.test(other)) cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (/^\\w+$/.test(name)) log(name); cp.exec("git checkout " + name); };',
+      'const cp = require("child_process"); module.exports = (n) => { if (!isNaN(parseInt(n))) cp.exec("kill " + n); };',
+      'const cp = require("child_process"); module.exports = (name) => { if (isSafeName(name)) cp.exec("git checkout " + name); };',
+    ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
+    // The module kept in a local object literal.
+    dataCommand('var tools = { cp: require("child_process") }; tools.cp.exec("rm -rf " + name);', 'child_process.exec'),
+    // A local wrapper that passes its parameters on: judged where it is called.
+    {
+      ...requestInput(
+        'const cp = require("child_process"); function run(file, args) { return cp.spawn(file, args); }\nrun("sh", ["-c", req.query.cmd]);\nrun("git", ["log", req.query.ref]);',
+        'child_process.spawn',
+        'req.query',
+        {},
+        'through `sh -c`',
+      ),
+    },
+    dataCommand('const cp = require("child_process"); const start = (file, args, opts) => cp.spawn(file, args, opts); start("rm", ["-rf", dir], { shell: true });', 'child_process.spawn'),
+    // An interpreter given a line of code, and a shell in a pseudo-terminal.
+    requestInput('const cp = require("child_process"); cp.execFileSync("node", ["-e", req.body.snippet]);', 'child_process.execFileSync', 'req.body', {}, 'through `node -e`'),
+    requestInput(
+      'const cp = require("child_process"); cp.execFile(process.execPath, ["--eval", req.body.snippet], done);',
+      'child_process.execFile',
+      'req.body',
+      {},
+      'through `process.execPath --eval`',
+    ),
+    requestInput('import pty from "node-pty"; const term = pty.spawn("bash", [], {}); term.write(req.body.keys);', 'node-pty.spawn()#write', 'req.body', {}, 'at the prompt of a terminal running `bash`'),
     // TypeScript and JSX.
     requestInput(
       'import { exec } from "node:child_process"; const command: string = req.query.cmd as string; exec(command!, (error: Error | null) => {});',

@@ -213,6 +213,12 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
       origin: 'request input',
     }),
     codeFromData('import Module from "node:module"; Module.prototype._compile.call(mod, source, filename);', 'module.prototype._compile'),
+    // CommonJS's module.constructor is Module, and Express's req.param() is request input.
+    report('const m = new module.constructor(); m._compile(req.param("code"), "x.js");', 'codeFromRequestInput', {
+      callee: 'module.constructor#_compile',
+      source: 'req.param()',
+      origin: 'request input',
+    }),
     // Timers evaluate a string first argument (in browsers): built from data, or request input.
     codeFromData('setTimeout("render(" + state + ")", 0);', 'setTimeout'),
     codeFromData('const step = `advance(${count})`; globalThis.setInterval(step, 100);', 'setInterval'),

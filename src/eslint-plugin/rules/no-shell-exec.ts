@@ -3,10 +3,11 @@
 import type { Rule } from 'eslint';
 import { CALL, CONSTRUCT, type TraceMap } from '@eslint-community/eslint-utils';
 import type * as ESTree from 'estree';
-import { isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
+import { getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, type CallArgument } from '../util/ast.js';
 import { classifyData, describeOrigin, findRequestInputNaming, type DataClass } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findOption, resolveObjectExpression } from '../util/find-option.js';
+import { isNeutralized } from '../util/find-checks.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
@@ -17,8 +18,11 @@ export type MessageIds = 'constantCommand' | 'dataCommand' | 'requestInputComman
 
 /** How a tracked function reaches a shell. */
 export type ShellUse =
-  /** Always through a shell: the first argument is a command line (`exec`, `shelljs.exec`). */
-  | { readonly shell: 'always'; readonly rewritesTo?: string }
+  /**
+   * Always through a shell: argument `commandAt` (default 0) is a command line (`exec`,
+   * `shelljs.exec`; remote-exec's `(hosts, command)`).
+   */
+  | { readonly shell: 'always'; readonly rewritesTo?: string; readonly commandAt?: number }
   /**
    * With a `shell` option that may be truthy, searched from argument `optionsFrom` on; the command
    * is the file plus its argument array (or, for execa's `$(options)`, the template it is then
@@ -27,8 +31,18 @@ export type ShellUse =
   | { readonly shell: 'option'; readonly optionsFrom: number; readonly program?: ProgramAt }
   /** A shell that quotes every interpolated value (zx's `$`): only the program is open to data. */
   | { readonly shell: 'quoted'; readonly program: ProgramAt }
-  /** A client (`new`) whose `method` runs a command line in another host's shell (ssh2's `Client#exec`). */
-  | { readonly shell: 'remote'; readonly method: string };
+  /**
+   * A client (`new`) whose `method` runs its argument `commandAt` (default 0) as a command line in
+   * another host's shell (ssh2's `Client#exec`, ssh2-streams' `SSH2Stream#exec(wantReply, cmd)`).
+   */
+  | { readonly shell: 'remote'; readonly method: string; readonly commandAt?: number }
+  /**
+   * A pseudo-terminal (node-pty's `spawn`): when its program is a shell, what is written to it
+   * (`method`) is typed at the shell's prompt and runs as a command line.
+   */
+  | { readonly shell: 'terminal'; readonly method: string }
+  /** No shell, but option `option` (from argument 1 on) names the program to run (opener's `command`). */
+  | { readonly shell: 'never'; readonly programOption: string };
 
 /**
  * Where a call names the program it runs: `file`, the first argument, with the second its argument
@@ -56,6 +70,7 @@ const CHILD_PROCESS = {
   fork: callable({ shell: 'option', optionsFrom: 1, program: 'module' }),
 };
 const CROSS_SPAWN = { ...callable(PROGRAM), spawn: callable(PROGRAM), sync: callable(PROGRAM) };
+const SSH_CLIENT: ShellUse = { shell: 'remote', method: 'exec' };
 const THROUGH_A_SHELL = 'through a shell';
 const MAX_CONDITION_LENGTH = 50;
 
@@ -80,6 +95,10 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
     shellSync: callable(ALWAYS),
     $: { ...callable(TEMPLATE), sync: callable(TEMPLATE) },
     sync: callable(PROGRAM),
+    // execa < 1: the output of a program run without a shell; `node(script)` runs a Node script.
+    stdout: callable(PROGRAM),
+    stderr: callable(PROGRAM),
+    node: callable({ shell: 'option', optionsFrom: 1, program: 'module' }),
     command: callable(COMMAND_STRING),
     commandSync: callable(COMMAND_STRING),
   },
@@ -89,7 +108,17 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   'cross-spawn-async': CROSS_SPAWN,
   'foreground-child': { ...callable(PROGRAM), foregroundChild: callable(PROGRAM) },
   'exec-async': callable(PROGRAM),
-  ssh2: { Client: { [CONSTRUCT]: { shell: 'remote', method: 'exec' } } },
+  // The `exec` package runs its command line with `/bin/sh -c`; so does async-execute.
+  exec: callable(ALWAYS),
+  'async-execute': callable(ALWAYS),
+  // remote-exec runs a command line over ssh on each host: `remoteExec(hosts, command, ...)`.
+  'remote-exec': callable({ shell: 'always', commandAt: 1 }),
+  // ssh2 before 1.0 exported the client class itself.
+  ssh2: { [CONSTRUCT]: SSH_CLIENT, Client: { [CONSTRUCT]: SSH_CLIENT } },
+  'ssh2-streams': { SSH2Stream: { [CONSTRUCT]: { shell: 'remote', method: 'exec', commandAt: 1 } } },
+  'node-pty': { spawn: callable({ shell: 'terminal', method: 'write' }) },
+  // opener(url, { command }) runs `command` with the URL as its argument.
+  opener: callable({ shell: 'never', programOption: 'command' }),
 };
 
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
@@ -132,14 +161,23 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
       for (const call of calls) {
         const runs = [...iterateCommandRuns(sourceCode, call)];
+        // A local wrapper passing its parameters on (`function run(f, a) { spawn(f, a) }`): the
+        // shell is named where it is called (`run('sh', ['-c', cmd])`), so look there.
+        if (runs.length === 0 && call.info.shell === 'option') {
+          for (const wrapped of iterateWrapperCalls(sourceCode, call)) runs.push(...iterateCommandRuns(sourceCode, wrapped));
+        }
         // Without a shell, what is left to choose is the program.
         const program = runs.length === 0 ? findProgramFromRequestInput(sourceCode, call) : undefined;
         if (program) {
           context.report({ node: call.node, messageId: 'programFromRequestInput', data: { callee: call.name, source: program } });
         }
         for (const run of runs) {
-          const data = classifyData(sourceCode, run.command);
+          const data = run.javascript && run.command?.every((node) => isJsonEmbedded(sourceCode, node))
+            ? ({ constant: true } as const)
+            : classifyData(sourceCode, run.command);
           if (data.constant && allowConstantCommands) continue;
+          // Data quoted for the shell, or checked by an allow-list on the way: nothing left to inject.
+          if (allowConstantCommands && run.command?.every((node) => isNeutralized(sourceCode, node, run.node))) continue;
           context.report({
             node: run.node,
             ...describe(run.callee ?? call.name, data, run.through),
@@ -169,6 +207,8 @@ interface CommandRun {
   readonly through: string;
   /** The function named in the message, when it is not the tracked one (a client's method). */
   readonly callee?: string;
+  /** The command is JavaScript code (`node -e`). */
+  readonly javascript?: boolean;
 }
 
 /**
@@ -181,11 +221,18 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
   const args = call.arguments;
   const { info } = call;
   if (info.shell === 'always') {
-    yield { node: call.node, command: args?.slice(0, 1), through: THROUGH_A_SHELL };
+    const at = info.commandAt ?? 0;
+    yield { node: call.node, command: args?.slice(at, at + 1), through: THROUGH_A_SHELL };
     return;
   }
   if (info.shell === 'remote') {
-    yield* iterateRemoteRuns(sourceCode, call, info.method);
+    yield* iterateRemoteRuns(sourceCode, call, info.method, info.commandAt ?? 0);
+    return;
+  }
+  if (info.shell === 'never') return;
+  if (info.shell === 'terminal') {
+    const shell = args ? findShellInvocation(sourceCode, args, { terminal: true }) : undefined;
+    if (shell) yield* iterateTerminalRuns(sourceCode, call, info.method, shell.through);
     return;
   }
   if (!args || info.shell === 'quoted') return;
@@ -197,7 +244,62 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
     return;
   }
   const invocation = info.program === 'file' ? findShellInvocation(sourceCode, args) : undefined;
-  if (invocation) yield { node: call.node, command: invocation.command, through: `through ${invocation.through}` };
+  if (invocation) {
+    const through = `through ${invocation.through}`;
+    yield { node: call.node, command: invocation.command, through, ...(invocation.javascript ? { javascript: true } : {}) };
+  }
+}
+
+/**
+ * The calls of the local function that `call` sits in, when `call` passes on that function's own
+ * parameters: each as if the tracked function were called there, with the caller's arguments in
+ * place of the parameters. Only a function declared once in this file and called by name.
+ */
+function* iterateWrapperCalls(sourceCode: SourceCode, call: TrackedCall<ShellUse>): Generator<TrackedCall<ShellUse>> {
+  const args = call.arguments;
+  if (!args) return;
+  let fn: ESTree.Node | null | undefined = (call.node as Rule.Node).parent;
+  while (fn && !isFunctionNode(fn)) fn = (fn as Rule.Node).parent;
+  if (!fn) return;
+  const wrapper = fn as ESTree.Function;
+  const parameterIndex = (node: CallArgument): number =>
+    node.type === 'Identifier' ? wrapper.params.findIndex((param) => param.type === 'Identifier' && param.name === node.name) : -1;
+  if (!args.some((node) => parameterIndex(node) >= 0)) return;
+  const name =
+    wrapper.type === 'FunctionDeclaration'
+      ? wrapper.id
+      : (wrapper as Rule.Node).parent?.type === 'VariableDeclarator'
+        ? ((wrapper as Rule.Node).parent as ESTree.VariableDeclarator).id
+        : undefined;
+  if (name?.type !== 'Identifier') return;
+  const variable = resolveVariable(sourceCode, name);
+  if (!variable || variable.defs.length !== 1) return;
+  for (const read of iterateReads(variable)) {
+    const caller = (read as Rule.Node).parent;
+    if (caller?.type !== 'CallExpression' || caller.callee !== read) continue;
+    const substituted = args.map((node) => {
+      const index = parameterIndex(node);
+      return index >= 0 ? caller.arguments[index] : node;
+    });
+    if (substituted.some((node) => node === undefined)) continue;
+    yield { ...call, node: caller, arguments: substituted as CallArgument[] };
+  }
+}
+
+/**
+ * JavaScript code whose every value is a constant or goes through `JSON.stringify()`, which turns
+ * it into a literal (`` `console.log(${JSON.stringify(name)})` ``): data, never code.
+ */
+function isJsonEmbedded(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  if (classifyData(sourceCode, [node]).constant) return true;
+  const target = node;
+  if (target.type === 'TemplateLiteral') return target.expressions.every((part) => isJsonEmbedded(sourceCode, part));
+  if (target.type === 'BinaryExpression' && target.operator === '+' && target.left.type !== 'PrivateIdentifier') {
+    return isJsonEmbedded(sourceCode, target.left) && isJsonEmbedded(sourceCode, target.right);
+  }
+  if (target.type !== 'CallExpression' || target.callee.type !== 'MemberExpression') return false;
+  const { object, property } = target.callee;
+  return object.type === 'Identifier' && object.name === 'JSON' && getStaticKeyName(property, target.callee.computed) === 'stringify';
 }
 
 /**
@@ -207,19 +309,45 @@ function* iterateCommandRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>
 function findProgramFromRequestInput(sourceCode: SourceCode, call: TrackedCall<ShellUse>): string | undefined {
   const { info } = call;
   const [first] = call.arguments ?? [];
-  if (info.shell === 'always' || info.shell === 'remote' || !info.program || !first || first.type === 'SpreadElement') return undefined;
+  if (info.shell === 'never') {
+    const option = call.arguments ? findOption(sourceCode, call.arguments, 1, info.programOption) : undefined;
+    return option?.found ? findRequestInputNaming(sourceCode, option.node, 'path') : undefined;
+  }
+  if (info.shell === 'always' || info.shell === 'remote' || info.shell === 'terminal' || !info.program) return undefined;
+  if (!first || first.type === 'SpreadElement') return undefined;
   const names = info.program === 'file' || info.program === 'module' ? 'path' : 'first-word';
+  if (info.program === 'template' && call.style !== 'tag') {
+    // execa's `$(options)`: the program is named where the `$` it returns is used.
+    for (const run of iterateBoundCommandRuns(sourceCode, call.node, '')) {
+      const [named] = run.command ?? [];
+      const source = named ? findRequestInputNaming(sourceCode, named, names) : undefined;
+      if (source) return source;
+    }
+    return undefined;
+  }
   return findRequestInputNaming(sourceCode, first, names);
 }
 
-/** Each `method` call on a client made by `new` runs its first argument in the remote host's shell. */
-function* iterateRemoteRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string): Generator<CommandRun> {
+/** Each `method` call on a client made by `new` runs its argument `at` in the remote host's shell. */
+function* iterateRemoteRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string, at: number): Generator<CommandRun> {
+  for (const methodCall of findInstanceMethodCalls(sourceCode, call.node, method)) {
+    yield {
+      node: methodCall,
+      command: methodCall.arguments.slice(at, at + 1),
+      through: 'through a shell on the remote host',
+      callee: `${call.name}#${method}`,
+    };
+  }
+}
+
+/** What is written to a terminal whose program is a shell runs at that shell's prompt. */
+function* iterateTerminalRuns(sourceCode: SourceCode, call: TrackedCall<ShellUse>, method: string, shell: string): Generator<CommandRun> {
   for (const methodCall of findInstanceMethodCalls(sourceCode, call.node, method)) {
     yield {
       node: methodCall,
       command: methodCall.arguments.slice(0, 1),
-      through: 'through a shell on the remote host',
-      callee: `${call.name}#${method}`,
+      through: `at the prompt of a terminal running ${shell}`,
+      callee: `${call.name}()#${method}`,
     };
   }
 }
@@ -246,10 +374,15 @@ function shorten(text: string): string {
   return line.length <= MAX_CONDITION_LENGTH ? line : `${line.slice(0, MAX_CONDITION_LENGTH - 1)}…`;
 }
 
-/** Runs of a `$` bound by `$(options)`: `$(o)\`cmd\``, `$(o)(file, args)`, `const $$ = $(o); $$\`cmd\``. */
+/**
+ * Runs of a `$` bound by `$(options)`: `$(o)\`cmd\``, `$(o)(file, args)`, `$(o).sync\`cmd\``,
+ * `const $$ = $(o); $$\`cmd\``.
+ */
 function* iterateBoundCommandRuns(sourceCode: SourceCode, bound: ESTree.Node, through: string): Generator<CommandRun> {
   const parent = (bound as Rule.Node).parent;
-  if (parent?.type === 'TaggedTemplateExpression' && parent.tag === bound) {
+  if (parent?.type === 'MemberExpression' && parent.object === bound && getStaticKeyName(parent.property, parent.computed) === 'sync') {
+    yield* iterateBoundCommandRuns(sourceCode, parent, through);
+  } else if (parent?.type === 'TaggedTemplateExpression' && parent.tag === bound) {
     yield { node: parent, command: [parent.quasi], through };
   } else if (parent?.type === 'CallExpression' && parent.callee === bound) {
     yield { node: parent, command: getCommandParts(sourceCode, parent.arguments), through };

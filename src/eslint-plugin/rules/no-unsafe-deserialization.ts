@@ -102,8 +102,12 @@ const DESERIALIZERS: TraceMap<Sink> = {
   },
 };
 
-/** Global code sinks (also reached through `globalThis`). */
+/**
+ * Global code sinks (also reached through `globalThis`); CommonJS's `module.constructor` is
+ * node:module's Module (`new module.constructor()._compile(code)`).
+ */
 const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
+  module: { constructor: COMPILED_MODULE },
   eval: callable(FIRST_IS_CODE),
   Function: { [CALL]: ALL_ARE_CODE, [CONSTRUCT]: ALL_ARE_CODE },
   setTimeout: callable(STRING_TIMER),

@@ -1,18 +1,21 @@
 // Tells a constant apart from data, and names the input the data comes from when a short, local
 // flow shows it (see find-in-flow.ts): a request (`req.query`), the command line (`process.argv`)
 // or the environment (`process.env`).
-import type { Rule } from 'eslint';
+import type { Rule, Scope } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
-import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, resolveVariable, unwrapExpression } from './ast.js';
+import { getChildNodes, getSingleInitializer, getStaticKeyName, isFunctionNode, iterateReads, resolveVariable, unwrapExpression } from './ast.js';
 import { findInFlow } from './find-in-flow.js';
 
 export type DataClass =
   | { readonly constant: true }
   | { readonly constant: false; readonly source: InputSource | undefined };
 
-/** Where outside data enters a Node process: a request, the command line, the environment. */
-export type InputSource = `${string}.${'query' | 'body' | 'params'}` | 'process.argv' | 'process.env';
+/**
+ * Where outside data enters a Node process: a request (its query, body, route parameters, URL, or
+ * Express's `req.param()`), the command line, the environment.
+ */
+export type InputSource = `${string}.${'query' | 'body' | 'params' | 'url' | 'param()'}` | 'process.argv' | 'process.env';
 
 /** What kind of input a source is, for messages: a request, the command line, the environment. */
 export function describeOrigin(source: InputSource): string {
@@ -24,8 +27,11 @@ export function describeOrigin(source: InputSource): string {
 const MAX_NAMING_DEPTH = 8;
 const MAX_CONSTANT_DEPTH = 8;
 
-const REQUEST_OBJECTS = new Set(['req', 'request']);
-const REQUEST_PROPERTIES = new Set(['query', 'body', 'params']);
+// `ctx` is Koa's context, whose `query` and `params` (koa-router) are the request's.
+const REQUEST_OBJECTS = new Set(['req', 'request', 'ctx']);
+// `url` is the request's whole URL (`url.parse(req.url, true).query.cmd` reads it); `param` is
+// Express's `req.param(name)`, which reads params, body and query in turn.
+const REQUEST_PROPERTIES = new Set(['query', 'body', 'params', 'url', 'param']);
 const PROCESS_PROPERTIES = new Set(['argv', 'env']);
 
 type SourceCode = Rule.RuleContext['sourceCode'];
@@ -76,10 +82,21 @@ export function findRequestInputNaming(
       if (target.operator !== '+' || target.left.type === 'PrivateIdentifier') return undefined;
       return next(target.left) ?? (names === 'path' ? next(target.right) : undefined);
     case 'CallExpression':
-      return target.callee.type === 'Identifier' && target.callee.name === 'String' ? next(target.arguments[0]) : undefined;
+      if (target.callee.type === 'Identifier' && target.callee.name === 'String') return next(target.arguments[0]);
+      // `url.parse(req.url, true)` and `req.param('cmd')` hand back request input.
+      if (isUrlParse(target)) return next(target.arguments[0]);
+      return nameInputSource(sourceCode, target.callee);
     default:
       return undefined;
   }
+}
+
+/** `url.parse(x)`, `parse(x)` (node:url's, or querystring's): the parts of a URL, from `x`. */
+function isUrlParse(call: ESTree.CallExpression): boolean {
+  const callee = unwrapExpression(call.callee);
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' ? getStaticKeyName(callee.property, callee.computed) : undefined;
+  return name === 'parse' && call.arguments.length > 0;
 }
 
 function isRequestInput(source: InputSource): boolean {
@@ -108,15 +125,46 @@ function isConstant(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boole
       return target.elements.every(constant);
     case 'Identifier': {
       const variable = resolveVariable(sourceCode, target);
+      // An array that is filled after it is declared (`arr.push(name)`) holds more than its initialiser.
+      if (variable && isMutatedInPlace(variable)) return false;
       return constant(variable && getSingleInitializer(variable));
     }
     case 'CallExpression': {
       const returned = target.callee.type === 'Identifier' ? findLocalReturns(sourceCode, target.callee) : undefined;
-      return returned !== undefined && returned.length > 0 && returned.every(constant);
+      if (returned === undefined || returned.length === 0) return false;
+      // A parameter returned as is (`function id(x) { return x }`) is the argument of this call.
+      return returned.every((value) => {
+        const parameter = value ? findParameterIndex(sourceCode, value) : -1;
+        return parameter >= 0 ? constant(target.arguments[parameter]) : constant(value);
+      });
     }
     default:
       return false;
   }
+}
+
+const MUTATING_METHODS = new Set(['push', 'unshift', 'splice', 'fill', 'concat']);
+
+/** Whether a local is changed through its reads: `arr.push(x)`, `arr[i] = x`. */
+export function isMutatedInPlace(variable: Scope.Variable): boolean {
+  for (const read of iterateReads(variable)) {
+    const member = (read as Rule.Node).parent;
+    if (member?.type !== 'MemberExpression' || member.object !== read) continue;
+    const parent = (member as Rule.Node).parent;
+    if (parent?.type === 'AssignmentExpression' && parent.left === member) return true;
+    const method = getStaticKeyName(member.property, member.computed);
+    if (method !== undefined && MUTATING_METHODS.has(method) && parent?.type === 'CallExpression' && parent.callee === member) return true;
+  }
+  return false;
+}
+
+/** The index of the parameter `node` names in its enclosing function, or -1. */
+function findParameterIndex(sourceCode: SourceCode, node: ESTree.Node): number {
+  if (node.type !== 'Identifier') return -1;
+  const definition = resolveVariable(sourceCode, node)?.defs[0];
+  if (definition?.type !== 'Parameter') return -1;
+  const fn = definition.node as ESTree.Function;
+  return fn.params.findIndex((param) => param.type === 'Identifier' && param.name === node.name);
 }
 
 /** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */
@@ -156,7 +204,7 @@ function nameInputSource(sourceCode: SourceCode, node: ESTree.Node): InputSource
         : undefined;
   if (objectName === undefined) return undefined;
   if (REQUEST_PROPERTIES.has(property) && REQUEST_OBJECTS.has(objectName)) {
-    return `${objectName}.${property}` as InputSource;
+    return `${objectName}.${property === 'param' ? 'param()' : property}` as InputSource;
   }
   if (PROCESS_PROPERTIES.has(property) && object.type === 'Identifier' && isGlobalProcess(sourceCode, object)) {
     return `process.${property}` as InputSource;

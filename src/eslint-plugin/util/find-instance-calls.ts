@@ -8,10 +8,11 @@ import { findStoredReads } from './find-stored-reads.js';
 
 type SourceCode = Rule.RuleContext['sourceCode'];
 
-/** The calls of `method` on the instance that `construct` (a `new` expression) creates. */
+/** The calls of `method` on the instance that `construct` (a `new` expression, or a factory call) creates. */
 export function findInstanceMethodCalls(sourceCode: SourceCode, construct: ESTree.Node, method: string): ESTree.CallExpression[] {
   const parent = (construct as Rule.Node).parent;
-  const holders: ESTree.Node[] = findStoredReads(sourceCode, construct);
+  // The instance itself (`new Client().exec(cmd)`), the places it is kept, and its local's reads.
+  const holders: ESTree.Node[] = [construct, ...findStoredReads(sourceCode, construct)];
   if (parent?.type === 'VariableDeclarator' && parent.init === construct && parent.id.type === 'Identifier') {
     holders.push(...iterateReads(resolveVariable(sourceCode, parent.id)));
   }

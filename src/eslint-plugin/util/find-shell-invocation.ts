@@ -6,7 +6,9 @@
 import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { getStaticValue } from '@eslint-community/eslint-utils';
+import type { Scope } from 'eslint';
 import {
+  getChildNodes,
   getSingleInitializer,
   getStaticKeyName,
   isFunctionNode,
@@ -25,9 +27,12 @@ export interface ShellInvocation {
   readonly through: string;
   /** The arguments after the command flag; undefined when the argument list is not visible. */
   readonly command: readonly ESTree.Node[] | undefined;
+  /** The command is JavaScript (`node -e`), where a `JSON.stringify()`ed value is a string literal. */
+  readonly javascript?: boolean;
 }
 
-type ShellFamily = 'posix' | 'cmd' | 'powershell';
+/** Shells, and the interpreters that take a line of code after a flag (`node -e`, `python -c`). */
+type ShellFamily = 'posix' | 'cmd' | 'powershell' | 'node' | 'python' | 'perl' | 'ruby';
 
 const SHELLS = new Map<string, ShellFamily>([
   ...['sh', 'bash', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'csh', 'tcsh', 'busybox'].map(
@@ -36,14 +41,29 @@ const SHELLS = new Map<string, ShellFamily>([
   ['cmd', 'cmd'],
   ['powershell', 'powershell'],
   ['pwsh', 'powershell'],
+  ['node', 'node'],
+  ['nodejs', 'node'],
+  ['python', 'python'],
+  ['python3', 'python'],
+  ['perl', 'perl'],
+  ['ruby', 'ruby'],
 ]);
 
-/** The flag after which a shell takes a command line (`-c`, `-lc`, `/c`, `-Command`...). */
+/** The flag after which a shell takes a command line (`-c`, `-lc`, `/c`, `-Command`...), an interpreter code. */
 const COMMAND_FLAGS: Record<ShellFamily, RegExp> = {
   posix: /^-[abd-z]*c[a-z]*$/iu,
   cmd: /^\/[ck]$/iu,
   powershell: /^-(?:c|command|e|ec|encodedcommand)$/iu,
+  node: /^(?:-e|--eval|-p|--print)$/u,
+  python: /^-c$/u,
+  perl: /^-[Ee]$/u,
+  ruby: /^-e$/u,
 };
+
+/** Families whose flag takes one argument, the rest becoming the program's own arguments. */
+const ONE_ARGUMENT_FAMILIES = new Set<ShellFamily>(['posix', 'node', 'python', 'perl', 'ruby']);
+/** Families that are shells (an interactive one reads command lines from its terminal). */
+const SHELL_FAMILIES = new Set<ShellFamily>(['posix', 'cmd', 'powershell']);
 
 /** The environment variables that name the user's shell. */
 const SHELL_VARIABLES = new Map<string, readonly ShellFamily[]>([
@@ -57,8 +77,13 @@ const MAX_DEPTH = 8;
 /**
  * The shell invocation of a call that runs `args[0]` with the argument list `args[1]`, or
  * undefined when the program is not a shell or the shell runs a script rather than a command line.
+ * With `terminal`, a shell given no script (an interactive one, as in a pseudo-terminal) counts too.
  */
-export function findShellInvocation(sourceCode: SourceCode, args: readonly CallArgument[]): ShellInvocation | undefined {
+export function findShellInvocation(
+  sourceCode: SourceCode,
+  args: readonly CallArgument[],
+  { terminal = false }: { readonly terminal?: boolean } = {},
+): ShellInvocation | undefined {
   const [program, list] = args;
   if (!program || program.type === 'SpreadElement') return undefined;
   const all =
@@ -75,16 +100,24 @@ export function findShellInvocation(sourceCode: SourceCode, args: readonly CallA
     if (flagFamilies.length > 0) {
       // `sh -c line a b` parses only `line` (a and b become $0, $1); cmd.exe and PowerShell join
       // every argument after the flag into the command line.
-      const end = flagFamilies.every((family) => family === 'posix') ? index + 2 : undefined;
-      return { through: `\`${name} ${describeValue(sourceCode, element)}\``, command: elements.nodes.slice(index + 1, end) };
+      const end = flagFamilies.every((family) => ONE_ARGUMENT_FAMILIES.has(family)) ? index + 2 : undefined;
+      const javascript = flagFamilies.every((family) => family === 'node');
+      return {
+        through: `\`${name} ${describeValue(sourceCode, element)}\``,
+        command: elements.nodes.slice(index + 1, end),
+        ...(javascript ? { javascript } : {}),
+      };
     }
     // The first word that is not a switch is a script to run and the rest are its arguments; so is
     // a value unknown at lint time (a path, far more often than a `-c` from elsewhere).
     if (!values || values.some((value) => !isSwitch(value, families))) return undefined;
   }
   // Only switches in sight, and more arguments from where the rule cannot see: a shell given an
-  // argument list built elsewhere runs whatever command line that list holds.
-  return elements.complete ? undefined : { through: `\`${name}\``, command: undefined };
+  // argument list built elsewhere runs whatever command line that list holds. In a terminal, a
+  // shell without a script reads its command lines from what is typed.
+  if (terminal && [...families].some((family) => SHELL_FAMILIES.has(family))) return { through: `\`${name}\``, command: undefined };
+  const isShell = [...families].some((family) => SHELL_FAMILIES.has(family));
+  return elements.complete || !isShell ? undefined : { through: `\`${name}\``, command: undefined };
 }
 
 /**
@@ -143,24 +176,92 @@ function getProgramName(path: string): string {
 
 function getShellVariableFamilies(sourceCode: SourceCode, node: ESTree.Node): readonly ShellFamily[] {
   if (node.type !== 'MemberExpression') return [];
+  // `process.execPath` is the running Node binary.
+  if (getStaticKeyName(node.property, node.computed) === 'execPath' && isGlobalProcess(sourceCode, node.object)) return ['node'];
   const variable = getStaticKeyName(node.property, node.computed);
   const env = unwrapExpression(node.object);
   if (variable === undefined || env.type !== 'MemberExpression' || getStaticKeyName(env.property, env.computed) !== 'env') return [];
-  const process = unwrapExpression(env.object);
-  if (process.type !== 'Identifier' || process.name !== 'process') return [];
-  const resolved = resolveVariable(sourceCode, process);
-  if (resolved && resolved.defs.length > 0) return [];
+  if (!isGlobalProcess(sourceCode, env.object)) return [];
   return SHELL_VARIABLES.get(variable) ?? [];
 }
 
-/** The values `node` may take: both arms of `a ? b : c` and `a || b`, a local's initialiser. */
+function isGlobalProcess(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  const process = unwrapExpression(node);
+  if (process.type !== 'Identifier' || process.name !== 'process') return false;
+  const resolved = resolveVariable(sourceCode, process);
+  return !resolved || resolved.defs.length === 0;
+}
+
+/**
+ * The values `node` may take: both arms of `a ? b : c` and `a || b`; a local's initialiser, or every
+ * value assigned to it (`let sh; if (win) sh = 'cmd.exe'; else sh = '/bin/sh'`); a property of a
+ * local object literal, or of each object a local function returns (`getShell().cmd`).
+ */
 function getBranches(sourceCode: SourceCode, node: ESTree.Node): ESTree.Node[] {
   if (node.type === 'ConditionalExpression') return [node.consequent, node.alternate];
   if (node.type === 'LogicalExpression') return [node.left, node.right];
+  if (node.type === 'MemberExpression') return getPropertyBranches(sourceCode, node);
   if (node.type !== 'Identifier') return [];
   const variable = resolveVariable(sourceCode, node);
+  if (!variable) return [];
+  const initializer = getSingleInitializer(variable);
+  if (initializer) return [initializer];
+  return getAssignedValues(variable) ?? [];
+}
+
+/**
+ * Every value a local declared once is given: its initialiser and each plain assignment; undefined
+ * when it is changed any other way (`+=`, `++`, destructuring) or never given one.
+ */
+function getAssignedValues(variable: Scope.Variable): ESTree.Node[] | undefined {
+  if (variable.defs.length !== 1 || variable.defs[0]?.type !== 'Variable') return undefined;
+  const values: ESTree.Node[] = [];
+  const init = variable.defs[0].node.init;
+  if (init) values.push(init);
+  for (const reference of variable.references) {
+    if (!reference.isWrite() || reference.init) continue;
+    const parent = (reference.identifier as Rule.Node).parent;
+    if (parent?.type !== 'AssignmentExpression' || parent.operator !== '=' || parent.left !== reference.identifier) return undefined;
+    values.push(parent.right);
+  }
+  return values.length > 0 ? values : undefined;
+}
+
+/** `shell.cmd` where `shell` is a local object literal, or what a local function returns. */
+function getPropertyBranches(sourceCode: SourceCode, member: ESTree.MemberExpression): ESTree.Node[] {
+  const key = getStaticKeyName(member.property, member.computed);
+  const object = unwrapExpression(member.object);
+  if (key === undefined || object.type !== 'Identifier') return [];
+  const variable = resolveVariable(sourceCode, object);
   const initializer = variable && getSingleInitializer(variable);
-  return initializer ? [initializer] : [];
+  if (!initializer) return [];
+  const objects = initializer.type === 'CallExpression' ? findReturnedObjects(sourceCode, initializer) : [initializer];
+  const values: ESTree.Node[] = [];
+  for (const candidate of objects) {
+    if (candidate.type !== 'ObjectExpression') return [];
+    const property = candidate.properties.find(
+      (entry): entry is ESTree.Property => entry.type === 'Property' && getStaticKeyName(entry.key, entry.computed) === key,
+    );
+    if (!property) return [];
+    values.push(property.value);
+  }
+  return values;
+}
+
+/** What a local function declared once returns: every `return` argument (not those of nested functions). */
+function findReturnedObjects(sourceCode: SourceCode, call: ESTree.CallExpression): ESTree.Node[] {
+  const callee = unwrapExpression(call.callee);
+  if (callee.type !== 'Identifier') return [];
+  const definition = resolveVariable(sourceCode, callee)?.defs;
+  const fn = definition?.length === 1 && definition[0]?.type === 'FunctionName' ? definition[0].node : undefined;
+  if (fn?.type !== 'FunctionDeclaration' || fn.async || fn.generator) return [];
+  const returned: ESTree.Node[] = [];
+  const visit = (node: ESTree.Node): void => {
+    if (node.type === 'ReturnStatement' && node.argument) returned.push(unwrapExpression(node.argument));
+    for (const child of getChildNodes(sourceCode, node)) if (!isFunctionNode(child)) visit(child);
+  };
+  visit(fn.body);
+  return returned;
 }
 
 /** Every string `node` may be, or undefined when one of its values is not known at lint time. */
@@ -229,7 +330,14 @@ function collectElements(sourceCode: SourceCode, node: ESTree.Node, depth: numbe
     case 'CallExpression': {
       const callee = unwrapExpression(target.callee);
       if (callee.type === 'MemberExpression' && getStaticKeyName(callee.property, callee.computed) === 'concat') {
-        return merge([callee.object, ...target.arguments.map((argument) => (argument.type === 'SpreadElement' ? argument.argument : argument))]);
+        // `concat` adds an array's elements, and any other value as one element: a value whose
+        // arrays the rule cannot see is kept whole, as the element it may be.
+        const parts = [callee.object, ...target.arguments].map((argument) => {
+          const inner = argument.type === 'SpreadElement' ? argument.argument : argument;
+          const collected = collectElements(sourceCode, inner, depth + 1);
+          return argument === callee.object || collected.nodes.length > 0 || collected.complete ? collected : { nodes: [inner], complete: true };
+        });
+        return { nodes: parts.flatMap((part) => part.nodes), complete: parts.every((part) => part.complete) };
       }
       return { nodes: [], complete: false };
     }

@@ -178,8 +178,11 @@ class ReferenceCollector {
       if (entryMap[READ] !== undefined) {
         yield { node: entry.node as Node, path, type: READ, info: entryMap[READ] };
       }
-      for (const reference of this.#tracker.iteratePropertyReferences(entry.node as never, entryMap)) {
-        yield { ...reference, path: path.concat(reference.path.filter((key) => key !== 'default')) };
+      // The module itself, and where it is kept: `const tools = { cp: require('child_process') }`.
+      for (const holder of [entry.node, ...findStoredReads(this.#sourceCode, entry.node)]) {
+        for (const reference of this.#tracker.iteratePropertyReferences(holder as never, entryMap)) {
+          yield { ...reference, path: path.concat(reference.path.filter((key) => key !== 'default')) };
+        }
       }
     }
   }

@@ -100,26 +100,31 @@ const corpusLanguageConfig: Linter.Config[] = [
 
 /** A report counted for a class: the rule's id is in the class map. */
 export interface ClassifiedFinding extends LabeledLine {
+  /** Last line of the reported node: a label anywhere inside a multi-line call can be matched. */
+  readonly endLine: number;
   readonly ruleId: string;
   readonly message: string;
 }
 
 /**
- * Lints the corpus with real ESLint and the given rules (`rules` config entries), and returns the
- * reports of mapped rules. A fatal parse error fails loudly: a corpus file that does not parse would
- * silently count as all misses.
+ * Lints the corpus (or the given files of `dir`) with real ESLint and the given rules (`rules`
+ * config entries), and returns the reports of mapped rules. A fatal parse error fails loudly: a
+ * corpus file that does not parse would silently count as all misses. `languageConfig` comes after
+ * the corpus's own parsing setup, so a caller can parse some files differently.
  */
 export async function lintCorpus(
   rulesConfig: Linter.Config[],
   classMap: ClassMap,
   dir: string = CORPUS_DIR,
+  files: readonly string[] = readCorpusLabels(dir).files,
+  languageConfig: Linter.Config[] = [],
 ): Promise<ClassifiedFinding[]> {
   const eslint = new ESLint({
     cwd: dir,
     overrideConfigFile: true,
-    overrideConfig: [...corpusLanguageConfig, ...rulesConfig],
+    overrideConfig: [...corpusLanguageConfig, ...languageConfig, ...rulesConfig],
   });
-  const results = await eslint.lintFiles([...readCorpusLabels(dir).files]);
+  const results = await eslint.lintFiles([...files]);
   const findings: ClassifiedFinding[] = [];
   for (const result of results) {
     const file = relative(dir, result.filePath);
@@ -127,7 +132,14 @@ export async function lintCorpus(
       if (message.fatal) throw new Error(`${file}:${message.line}: ${message.message}`);
       const findingClass = message.ruleId === null ? undefined : classMap[message.ruleId];
       if (message.ruleId === null || findingClass === undefined) continue;
-      findings.push({ file, line: message.line, findingClass, ruleId: message.ruleId, message: message.message });
+      findings.push({
+        file,
+        line: message.line,
+        endLine: message.endLine ?? message.line,
+        findingClass,
+        ruleId: message.ruleId,
+        message: message.message,
+      });
     }
   }
   return findings;

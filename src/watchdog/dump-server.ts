@@ -3,17 +3,15 @@
 // in (at most REQUEST_MAX_BYTES, within REQUEST_TIMEOUT_MS), one JSON line out, then close.
 import type * as Net from 'node:net';
 import { ensureDirectory } from './dump.js';
-import { MAX_SOCKET_PATH_BYTES, removeSocket, socketPid } from './socket-path.js';
+import { MAX_SOCKET_PATH_BYTES, removeSocket, removeStaleSockets } from './socket-path.js';
 
 // Not `import`: as for node:fs, the watchdog takes built-ins through getBuiltinModule.
 const net = process.getBuiltinModule('node:net');
-const { chmodSync, lstatSync, readdirSync } = process.getBuiltinModule('node:fs');
+const { chmodSync, lstatSync } = process.getBuiltinModule('node:fs');
 
 export const REQUEST_MAX_BYTES = 128;
 const REQUEST_TIMEOUT_MS = 1000;
 const MAX_CONNECTIONS = 4;
-// Sockets of dead processes looked at on start-up (the directory is shared by all of a user's processes).
-const MAX_STALE_CHECKS = 256;
 
 /** `dump`, or `profile <ms>`. */
 export type DumpRequest = { op: 'dump' } | { op: 'profile'; ms: number };
@@ -103,19 +101,4 @@ function answer(socket: Net.Socket, handle: (request: DumpRequest) => Promise<Du
     if (typeof request === 'string') return reply({ ok: false, error: request });
     handle(request).then(reply, (error: unknown) => reply({ ok: false, error: error instanceof Error ? error.message : String(error) }));
   });
-}
-
-/** Removes the sockets of processes that are gone (killed before they could remove their own). */
-function removeStaleSockets(dir: string): void {
-  let checked = 0;
-  for (const name of readdirSync(dir)) {
-    const pid = socketPid(name);
-    if (pid === undefined || pid === process.pid) continue;
-    if (++checked > MAX_STALE_CHECKS) break;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') removeSocket(`${dir}/${name}`);
-    }
-  }
 }

@@ -3,9 +3,9 @@
 import { isMainThread } from 'node:worker_threads';
 import { formatNotStarted, formatReportsOff, formatShutdownHookOff, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
-import { resolveEnabled, resolveOptions, resolveReports, resolveShutdownTimeout } from './options.js';
+import { resolveEnabled, resolveReports, resolveShutdownTimeout } from './options.js';
 import { configureReports } from './reports.js';
-import { markPreloaded } from './registry.js';
+import { markPreloaded, optionsOf } from './registry.js';
 import { installShutdownHook } from './shutdown.js';
 
 // isMainThread: worker threads inherit --import, and each would otherwise start its own watchdog.
@@ -18,11 +18,13 @@ function start(): void {
     writeStderr(formatNotStarted(error));
     return;
   }
-  let started = false;
+  let started: ReturnType<typeof optionsOf>;
   try {
+    const watchdog = startWatchdog();
     // Marked, so that an app's own startWatchdog() replaces it instead of failing.
-    markPreloaded(startWatchdog());
-    started = true;
+    markPreloaded(watchdog);
+    // Resolved once, by startWatchdog(): the reports go where the dumps go.
+    started = optionsOf(watchdog);
   } catch (error) {
     writeStderr(formatNotStarted(error));
   }
@@ -34,10 +36,10 @@ function start(): void {
     writeStderr(formatShutdownHookOff(error));
   }
   // Into the watchdog's directory: only when its options were good (one line has said so otherwise).
-  if (!started) return;
+  if (started === undefined) return;
   try {
     const reports = resolveReports();
-    if (reports.enabled) configureReports(resolveOptions(), reports.signal);
+    if (reports.enabled) configureReports(started, reports.signal);
   } catch (error) {
     writeStderr(formatReportsOff(error));
   }

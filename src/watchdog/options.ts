@@ -191,6 +191,16 @@ export function resolveShutdownTimeout(env: NodeJS.ProcessEnv = process.env): nu
   return integerFromEnv(shutdownTimeoutSpec, env);
 }
 
+const HANDLE_TRACKING_VARIABLE = 'BASTION_HANDLE_TRACKING';
+
+/**
+ * Whether the preload records where each handle was created, for the shutdown-hang report
+ * (BASTION_HANDLE_TRACKING, off by default: async_hooks cost throughput).
+ */
+export function resolveHandleTracking(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv(HANDLE_TRACKING_VARIABLE, env, false);
+}
+
 function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {
   const spec: IntegerSpec = integerSpecs[name];
   if (value !== undefined) return checkInteger(`options.${name}`, value, spec);

@@ -3,9 +3,10 @@
 import { isMainThread } from 'node:worker_threads';
 import { formatNotStarted, formatReportsOff, formatShutdownHookOff, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
-import { resolveEnabled, resolveReports, resolveShutdownTimeout } from './options.js';
+import { resolveEnabled, resolveHandleTracking, resolveReports, resolveShutdownTimeout } from './options.js';
 import { configureReports } from './reports.js';
 import { markPreloaded, optionsOf } from './registry.js';
+import { trackHandles } from './handles.js';
 import { installShutdownHook } from './shutdown.js';
 
 // isMainThread: worker threads inherit --import, and each would otherwise start its own watchdog.
@@ -31,7 +32,10 @@ function start(): void {
   // Apart from the watchdog: either one works without the other.
   try {
     const timeoutMs = resolveShutdownTimeout();
-    if (timeoutMs > 0) installShutdownHook(timeoutMs);
+    // Only when asked for (async_hooks cost throughput), and before the app's own code runs. Not
+    // loaded with import(): top-level await would keep the preload from being require()d (-r).
+    const tracker = timeoutMs > 0 && resolveHandleTracking() ? trackHandles() : undefined;
+    if (timeoutMs > 0) installShutdownHook(timeoutMs, tracker);
   } catch (error) {
     writeStderr(formatShutdownHookOff(error));
   }

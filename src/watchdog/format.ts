@@ -89,6 +89,10 @@ export function formatShutdownHookOff(error: unknown): string {
   return `${PREFIX} shutdown-hang report off: ${oneLine(error)}\n`;
 }
 
+export function formatHeapSnapshotOff(error: unknown): string {
+  return `${PREFIX} heap snapshot off: ${oneLine(error)}\n`;
+}
+
 export function formatReportsOff(error: unknown): string {
   return `${PREFIX} diagnostic reports off: ${oneLine(error)}\n`;
 }

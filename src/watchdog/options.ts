@@ -192,6 +192,15 @@ export function resolveShutdownTimeout(env: NodeJS.ProcessEnv = process.env): nu
 }
 
 const HANDLE_TRACKING_VARIABLE = 'BASTION_HANDLE_TRACKING';
+const HEAP_SNAPSHOT_VARIABLE = 'BASTION_HEAP_SNAPSHOT';
+
+/**
+ * Whether the preload asks V8 for a heap snapshot when the heap nears its limit
+ * (BASTION_HEAP_SNAPSHOT, off by default: a snapshot holds the app's data).
+ */
+export function resolveHeapSnapshot(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv(HEAP_SNAPSHOT_VARIABLE, env, false);
+}
 
 /**
  * Whether the preload records where each handle was created, for the shutdown-hang report

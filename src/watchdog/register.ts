@@ -1,10 +1,10 @@
 // The preload: `node --import generator-bastion/watchdog/register app.js`. Configured only by
 // environment variables; an invalid one is reported on one stderr line and the app runs unwatched.
 import { isMainThread } from 'node:worker_threads';
-import { formatNotStarted, formatReportsOff, formatShutdownHookOff, writeStderr } from './format.js';
+import { formatHeapSnapshotOff, formatNotStarted, formatReportsOff, formatShutdownHookOff, writeStderr } from './format.js';
 import { startWatchdog } from './index.js';
-import { resolveEnabled, resolveHandleTracking, resolveReports, resolveShutdownTimeout } from './options.js';
-import { configureReports } from './reports.js';
+import { resolveEnabled, resolveHandleTracking, resolveHeapSnapshot, resolveReports, resolveShutdownTimeout } from './options.js';
+import { configureHeapSnapshot, configureReports } from './reports.js';
 import { markPreloaded, optionsOf } from './registry.js';
 import { trackHandles } from './handles.js';
 import { installShutdownHook } from './shutdown.js';
@@ -46,5 +46,10 @@ function start(): void {
     if (reports.enabled) configureReports(started, reports.signal);
   } catch (error) {
     writeStderr(formatReportsOff(error));
+  }
+  try {
+    if (resolveHeapSnapshot()) configureHeapSnapshot();
+  } catch (error) {
+    writeStderr(formatHeapSnapshotOff(error));
   }
 }

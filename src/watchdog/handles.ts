@@ -61,6 +61,10 @@ export function trackHandles(): HandleTracker {
     init(asyncId, type, _triggerId, resource: object) {
       const kind = KEEPS_ALIVE.get(type);
       if (kind === undefined) return;
+      // Timers made unref'd (a socket's idle timeout, re-armed with each HTTP response) keep
+      // nothing alive, and a stack for each cost an HTTP server half its throughput (measured).
+      // The Timeout constructor sets its ref state before this event; a timer ref()ed later is missed.
+      if (type === 'Timeout' && (resource as Tracked['resource']).hasRef?.() === false) return;
       tracked.set(asyncId, { kind, resource: resource as Tracked['resource'], trace: captureTrace() });
     },
     destroy(asyncId) {

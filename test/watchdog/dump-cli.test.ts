@@ -69,10 +69,11 @@ function start(t: TestContext, tmp: string, script: string, options: Parameters<
 }
 
 /**
- * The watchdog thread is there (Linux names it after the worker, cut to 15 bytes). It opens its
- * socket only when `bastion dump` asks, so nothing else shows it is up.
+ * The watchdog thread is up. It opens its socket only when `bastion dump` asks, so: on Node 24+,
+ * Linux names the thread after the worker (cut to 15 bytes); on Node 22, which does not, the
+ * thread's first act is to make the private directory under the test's own TMPDIR.
  */
-async function waitForWatchdog(pid: number): Promise<void> {
+async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
   const named = (): boolean => {
     try {
       return readdirSync(`/proc/${pid}/task`).some((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'bastion-watchdo');
@@ -80,7 +81,7 @@ async function waitForWatchdog(pid: number): Promise<void> {
       return false;
     }
   };
-  await waitFor('the watchdog thread', named);
+  await waitFor('the watchdog thread', () => named() || existsSync(join(tmp, `bastion-watchdog-${uid}`)));
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
@@ -139,7 +140,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const { child } = start(t, tmp, busy);
     const pid = child.pid!;
     const socket = socketOf(tmp, pid);
-    await waitForWatchdog(pid);
+    await waitForWatchdog(tmp, pid);
     // Stuck by now: the loop starts 200 ms after start-up.
     await new Promise((resolve) => setTimeout(resolve, 500));
     // Opened only when asked for: the first request wakes the watchdog, within the same 2 s.
@@ -179,7 +180,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const tmp = scratch(t);
     const { child } = start(t, tmp, fixture('busy-loop.mjs'));
     const pid = child.pid!;
-    await waitForWatchdog(pid);
+    await waitForWatchdog(tmp, pid);
     const output = join(tmp, 'stuck.cpuprofile');
     const named = await bastion(tmp, ['dump', String(pid), '--profile', '0.5', '--output', output]);
     assert.equal(named.code, 0, named.stderr);
@@ -204,7 +205,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const pid = running.child.pid!;
     // Listened for from the start: the line may come before the socket is seen.
     const ids = firstLine(running.child);
-    await waitForWatchdog(pid);
+    await waitForWatchdog(tmp, pid);
     const { spinner, sleeper } = JSON.parse(await ids) as { spinner: number; sleeper: number };
     const spinning = fixture('lib/spinning-worker.mjs');
     const text = await bastion(tmp, ['dump', String(pid)]);
@@ -227,7 +228,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const tmp = scratch(t);
     const { child } = start(t, tmp, fixture('idle.mjs'));
     const pid = child.pid!;
-    await waitForWatchdog(pid);
+    await waitForWatchdog(tmp, pid);
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, `pid ${pid}, main thread: idle, waiting in the event loop (no JavaScript running)\n`);
@@ -243,7 +244,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     execFileSync('mkfifo', [fifo]);
     const running = start(t, tmp, fixture('fifo-read.mjs'), { args: [fifo, 'read'] });
     const pid = running.child.pid!;
-    await waitForWatchdog(pid);
+    await waitForWatchdog(tmp, pid);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
@@ -297,7 +298,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     // Killed by a signal it does not handle: nothing runs, and the socket stays...
     const killed = start(t, tmp, fixture('idle.mjs'));
     const killedSocket = socketOf(tmp, killed.child.pid!);
-    await waitForWatchdog(killed.child.pid!);
+    await waitForWatchdog(tmp, killed.child.pid!);
     assert.equal((await bastion(tmp, ['dump', String(killed.child.pid)])).code, 0);
     assert.equal(existsSync(killedSocket), true);
     killed.child.kill('SIGTERM');
@@ -305,7 +306,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     assert.equal(existsSync(killedSocket), true);
     // ...until the next watchdog of this user starts.
     const next = start(t, tmp, fixture('idle.mjs'));
-    await waitForWatchdog(next.child.pid!);
+    await waitForWatchdog(tmp, next.child.pid!);
     await waitFor('the stale socket removed', () => !existsSync(killedSocket));
   });
 
@@ -339,9 +340,10 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       const tmp = scratch(t);
       const { child } = start(t, tmp, fixture('idle.mjs'), { env: { BASTION_DUMP_SOCKET: '0' } });
       const pid = child.pid!;
-      await waitForWatchdog(pid);
-      // As another watchdog of this user would have made it: the CLI leaves its wake-up file there.
+      // As another watchdog of this user would have made it (this one, its socket off, makes none):
+      // the CLI leaves its wake-up file there.
       mkdirSync(join(tmp, `bastion-watchdog-${uid}`), { mode: 0o700, recursive: true });
+      await waitForWatchdog(tmp, pid);
       const result = await bastion(tmp, ['dump', String(pid)]);
       assertOneLineError(result, pid, /has no bastion watchdog \(no socket at .*bastion-\d+\.sock\); none appeared within 1500 ms of a wake-up request/);
       assert.equal(existsSync(socketOf(tmp, pid)), false);
@@ -382,7 +384,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       const tmp = scratch(t);
       const { child } = start(t, tmp, fixture('idle.mjs'));
       const pid = child.pid!;
-      await waitForWatchdog(pid);
+      await waitForWatchdog(tmp, pid);
       // Woken while it runs: a stopped process could not open its socket.
       assert.equal((await bastion(tmp, ['dump', String(pid)])).code, 0);
       child.kill('SIGSTOP');
@@ -396,7 +398,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       const tmp = scratch(t);
       const { child } = start(t, tmp, fixture('idle.mjs'));
       const pid = child.pid!;
-      await waitForWatchdog(pid);
+      await waitForWatchdog(tmp, pid);
       assert.equal((await bastion(tmp, ['dump', String(pid)])).code, 0);
       chmodSync(join(tmp, `bastion-watchdog-${uid}`), 0o755);
       const result = await bastion(tmp, ['dump', String(pid)]);

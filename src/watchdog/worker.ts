@@ -100,7 +100,12 @@ function check(): void {
     const sinceStartNs = now - data.startedNs;
     armed = (lastTickNs > data.startedNs && sinceStartNs >= graceNs) || sinceStartNs > graceNs + thresholdNs;
   }
-  if (!armed || now - lastTickNs <= thresholdNs) return;
+  if (!armed) return;
+  // Half the threshold without a tick: the stall path starts loading now, so that a stall that
+  // reaches the threshold does not wait for its modules to compile (on a starved CPU, long enough
+  // for a short stall to end before its stack is taken). A loop that late is worth the bytes.
+  if (now - lastTickNs > thresholdNs / 2n) void loadTasks().catch(() => {});
+  if (now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;
   Atomics.add(heartbeat, HeartbeatSlot.stalls, 1n);

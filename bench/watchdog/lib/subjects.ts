@@ -52,6 +52,7 @@ export const SUBJECTS: readonly Subject[] = [
     nodeArgs: ({ bastionRegister }) => ['--import', bastionRegister],
     env: { BASTION_HANDLE_TRACKING: 'on' },
     packages: [],
+    countInstructions: true,
   },
   { id: 'sentry-anr', label: 'Sentry anrIntegration', baseline: 'baseline', channel: 'sink', nodeArgs: noArgs, packages: ['@sentry/node'] },
   {

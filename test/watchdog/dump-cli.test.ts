@@ -68,10 +68,12 @@ function start(t: TestContext, tmp: string, script: string, options: Parameters<
   return running;
 }
 
+// Node 24 and later name a worker's thread after it (Linux cuts the name to 15 bytes); 22 does not.
+const NAMES_THREADS = Number(process.versions.node.split('.')[0]) >= 24;
+
 /**
- * The watchdog thread is up. It opens its socket only when `bastion dump` asks, so: on Node 24+,
- * Linux names the thread after the worker (cut to 15 bytes); on Node 22, which does not, the
- * thread's first act is to make the private directory under the test's own TMPDIR.
+ * The watchdog thread is up and has made the private directory under the test's own TMPDIR (its
+ * first act), where `bastion dump` leaves its wake-up file: it opens its socket only when asked.
  */
 async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
   const named = (): boolean => {
@@ -81,7 +83,7 @@ async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
       return false;
     }
   };
-  await waitFor('the watchdog thread', () => named() || existsSync(join(tmp, `bastion-watchdog-${uid}`)));
+  await waitFor('the watchdog thread', () => (!NAMES_THREADS || named()) && existsSync(join(tmp, `bastion-watchdog-${uid}`)));
 }
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {

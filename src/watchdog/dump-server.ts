@@ -7,7 +7,7 @@ import { MAX_SOCKET_PATH_BYTES, removeSocket, removeStaleSockets } from './socke
 
 // Not `import`: as for node:fs, the watchdog takes built-ins through getBuiltinModule.
 const net = process.getBuiltinModule('node:net');
-const { chmodSync, lstatSync } = process.getBuiltinModule('node:fs');
+const { chmodSync, lstatSync, renameSync } = process.getBuiltinModule('node:fs');
 
 export const REQUEST_MAX_BYTES = 128;
 const REQUEST_TIMEOUT_MS = 1000;
@@ -51,17 +51,22 @@ export async function serveDumps(dir: string, path: string, handle: (request: Du
   removeStaleSockets(dir);
   // Ours by name: a socket left by an earlier process that had this pid.
   removeSocket(path);
+  // Listened on under another name, then renamed into place: a client that sees the socket there
+  // (bastion dump polls for it after a wake-up) must not find it bound but not yet listening.
+  const temporary = path.replace(/\.sock$/, '.new');
+  removeSocket(temporary);
   const server = net.createServer((socket) => answer(socket, handle));
   server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => {
+    server.listen(temporary, () => {
       server.off('error', reject);
       resolve();
     });
   });
   // Unreachable for others already (the directory is 0700); the mode says so too.
-  chmodSync(path, 0o600);
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
   server.unref();
   server.on('error', () => {});
   const ino = lstatSync(path, { bigint: true }).ino;

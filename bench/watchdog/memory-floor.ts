@@ -1,20 +1,27 @@
-// Where the watchdog's memory goes: the RSS a process gains from a bare worker thread (an empty
-// interval, the floor of any worker-based watchdog) and from bastion's watchdog, split into private
-// (anonymous) pages and pages of mapped files (mostly the node binary's code, shared with every
-// other node process on the host). Each case runs in a fresh process, several times; medians.
+// Where the watchdog's memory goes, measured the way users load it: `node --import
+// generator-bastion/watchdog/register app.mjs`, with the package installed (packed with `npm pack`
+// and unpacked into a temporary node_modules, beside the app), every default hook on, idle. Against
+// the same app that starts a bare worker thread (an empty interval: the floor of any worker-based
+// watchdog) and the app alone. RSS is split into private (anonymous) pages and pages of mapped files
+// (mostly the node binary's code, shared with every other node process on the host). Two apps: an
+// empty script, and a node:http server listening on loopback. Each case runs in a fresh process,
+// several times; medians.
 //
 //   node bench/watchdog/memory-floor.ts [path/to/node ...]   (default: the node running this)
 //
-// Needs `npm run build` first (it starts bastion from dist/).
+// Needs `npm run build` first (the package is packed from dist/).
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../shared/stats.ts';
 
-// What each case adds to 'none', a process with neither.
-const ADDED = ['bare worker', 'bastion'];
-const RUNS = 5;
+const RUNS = 7;
+const APPS = ['empty', 'http'];
 const CASE_SCRIPT = fileURLToPath(new URL('apps/memory-case.mjs', import.meta.url));
-const REGISTER = new URL('../../dist/watchdog/index.js', import.meta.url).href;
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+const PRELOAD = 'generator-bastion/watchdog/register';
 
 /** RSS and anonymous memory, MiB. */
 interface Sample {
@@ -23,22 +30,45 @@ interface Sample {
 }
 
 const nodes = process.argv.slice(2);
-for (const node of nodes.length > 0 ? nodes : [process.execPath]) report(node);
+const installed = install();
+try {
+  for (const node of nodes.length > 0 ? nodes : [process.execPath]) report(node, installed);
+} finally {
+  rmSync(installed, { recursive: true, force: true });
+}
 
-function report(node: string): void {
+/** A directory whose node_modules holds the packed package; the app runs from there. */
+function install(): string {
+  const root = mkdtempSync(join(tmpdir(), 'bastion-memory-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+  const target = join(root, 'node_modules', 'generator-bastion');
+  mkdirSync(target, { recursive: true });
+  // What npm install puts there, without the scaffolder's dependencies: the preload has none.
+  execFileSync('tar', ['-xzf', join(root, tarball), '-C', target, '--strip-components=1']);
+  return root;
+}
+
+function report(node: string, root: string): void {
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  const measure = (name: string): Sample => {
-    const samples = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(node, [CASE_SCRIPT, name, REGISTER], { encoding: 'utf8' })) as Sample);
+  // No BASTION_* variable: every default hook on. A fresh dump directory, removed afterwards.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BASTION_') && key !== 'NODE_OPTIONS'));
+  const measure = (app: string, name: string): Sample => {
+    const args = name === 'preload' ? ['--import', PRELOAD, CASE_SCRIPT, app, name] : [CASE_SCRIPT, app, name];
+    const samples = Array.from({ length: RUNS }, () => JSON.parse(execFileSync(node, args, { cwd: root, env, encoding: 'utf8' })) as Sample);
     return { rss: median(samples.map((s) => s.rss)) ?? NaN, anon: median(samples.map((s) => s.anon)) ?? NaN };
   };
-  const none = measure('none');
-  const rows = [{ name: 'none', ...none }, ...ADDED.map((name) => ({ name, ...measure(name) }))];
-  console.log(`\n${version} (MiB, median of ${RUNS}; + is against "none")`);
-  console.log('case          rss     +rss   +private  +file-backed');
-  for (const { name, rss, anon } of rows) {
-    const added = rss - none.rss;
-    const addedAnon = anon - none.anon;
-    console.log(`${name.padEnd(12)}  ${fixed(rss)}  ${fixed(added)}  ${fixed(addedAnon)}    ${fixed(added - addedAnon)}`);
+  console.log(`\n${version} (MiB, median of ${RUNS}; + is against the app alone)`);
+  console.log('app    case          rss     +rss   +private  +file-backed  private over a bare worker');
+  for (const app of APPS) {
+    const none = measure(app, 'none');
+    const bare = measure(app, 'bare worker');
+    const preload = measure(app, 'preload');
+    for (const [name, sample] of [['none', none], ['bare worker', bare], ['bastion', preload]] as const) {
+      const added = sample.rss - none.rss;
+      const addedAnon = sample.anon - none.anon;
+      const over = name === 'bastion' ? fixed(sample.anon - bare.anon) : '';
+      console.log(`${app.padEnd(6)} ${name.padEnd(12)}  ${fixed(sample.rss)}  ${fixed(added)}  ${fixed(addedAnon)}    ${fixed(added - addedAnon)}       ${over}`);
+    }
   }
 }
 

@@ -82,7 +82,7 @@ function selectSubjects(bastionBuilt: boolean): Subject[] {
   if (unknown.length > 0) throw new TypeError(`unknown subject(s) ${unknown.join(', ')}; known: ${SUBJECTS.map((s) => s.id).join(', ')}`);
   return SUBJECTS.filter((subject) => {
     if (only !== undefined && !only.includes(subject.id)) return false;
-    if (subject.id === 'bastion' && !bastionBuilt) {
+    if (subject.id.startsWith('bastion') && !bastionBuilt) {
       log('bastion skipped: dist/watchdog/register.js not found (run `npm run build` first)');
       return false;
     }

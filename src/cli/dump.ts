@@ -1,18 +1,20 @@
 // `bastion dump <pid>`: asks a running process's watchdog, over its unix socket, for the main
 // thread's stack right now (even while the event loop is blocked), or for a CPU profile.
 import { connect } from 'node:net';
-import { lstatSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OnDemandDump, StackFrame, StallDump } from '../watchdog/schema.js';
-import { privateDirectory, socketPath } from '../watchdog/socket-path.js';
+import { privateDirectory, socketPath, wakePath } from '../watchdog/socket-path.js';
 
 export const DUMP_USAGE = `Usage: bastion dump <pid> [--json] [--profile <seconds> [--output <file>]]
 
 Prints the main thread's JavaScript stack of a running Node.js process that has the bastion
 watchdog, even while its event loop is blocked. Same user only: the watchdog answers on a unix
-socket in <tmpdir>/bastion-watchdog-<uid>/ (mode 0700), never on a network port.
+socket in <tmpdir>/bastion-watchdog-<uid>/ (mode 0700), never on a network port; it opens that
+socket when asked to, through a wake-up file in the same directory.
 
 Options:
   --json               print the dump document (JSON, as a stall dump with "kind": "on-demand")
@@ -26,6 +28,10 @@ Options:
 // for a starved machine before the process is reported as not answering.
 const ANSWER_TIMEOUT_MS = 3000;
 const CONNECT_TIMEOUT_MS = 1000;
+// The watchdog looks for the wake-up file every heartbeat interval (at most 250 ms), then loads
+// its dump code and listens: well under this on an idle machine.
+const WAKE_TIMEOUT_MS = 1500;
+const WAKE_POLL_MS = 20;
 const MAX_PROFILE_SECONDS = 60;
 // A dump is kilobytes; a minute's profile a few megabytes.
 const MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
@@ -46,7 +52,7 @@ export async function runDump(argv: string[]): Promise<number> {
     if (values.profile === undefined && values.output !== undefined) throw new DumpError('--output goes with --profile');
     if (values.profile !== undefined && values.json) throw new DumpError('--json and --profile do not go together');
     const seconds = values.profile === undefined ? undefined : parseSeconds(values.profile);
-    const path = findSocket(pid);
+    const path = await findSocket(pid);
     if (seconds === undefined) {
       const answer = await ask(pid, path, 'dump', ANSWER_TIMEOUT_MS);
       const dump = answer.dump as OnDemandDump | StallDump;
@@ -82,9 +88,11 @@ function parseSeconds(text: string): number {
 
 /**
  * The socket of `pid`'s watchdog, after checking that the process exists, is this user's, and
- * serves from a directory only this user can reach. Throws a DumpError saying which of these failed.
+ * serves from a directory only this user can reach. A watchdog opens its socket only when asked:
+ * without one, this leaves a wake-up file beside where it would be and waits for it to appear.
+ * Throws a DumpError saying which of these failed.
  */
-function findSocket(pid: number): string {
+async function findSocket(pid: number): Promise<string> {
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -100,20 +108,55 @@ function findSocket(pid: number): string {
     throw new DumpError(`pid ${pid} belongs to another user (uid ${owner}): run bastion dump as that user`);
   }
   const candidates = [...new Set([privateDirectory(tmpdir()), ...targetTmpdirs(pid).map((dir) => privateDirectory(dir))])];
+  const found = socketIn(pid, candidates, uid);
+  if (found !== undefined) return found;
+  const left = candidates.filter((dir) => privateDirectoryOf(dir, uid)).map((dir) => ({ path: wakePath(dir, pid), made: leaveWakeFile(wakePath(dir, pid)) }));
+  const waiting = left.filter((wake) => wake.made !== 'failed');
+  const wakes = left.filter((wake) => wake.made === 'made').map((wake) => wake.path);
+  try {
+    const deadline = Date.now() + WAKE_TIMEOUT_MS;
+    while (waiting.length > 0 && Date.now() < deadline) {
+      await new Promise((resolveWait) => setTimeout(resolveWait, WAKE_POLL_MS));
+      const appeared = socketIn(pid, candidates, uid);
+      if (appeared !== undefined) return appeared;
+    }
+  } finally {
+    for (const wake of wakes) rmSync(wake, { force: true });
+  }
+  const sockets = candidates.map((dir) => socketPath(dir, pid)).join(' or ');
+  const waited = waiting.length > 0 ? `; none appeared within ${WAKE_TIMEOUT_MS} ms of a wake-up request` : '';
+  throw new DumpError(`pid ${pid} has no bastion watchdog (no socket at ${sockets})${waited}; start it with node --import generator-bastion/watchdog/register`);
+}
+
+/** The first candidate directory's socket for `pid`, checked; undefined where there is none. */
+function socketIn(pid: number, candidates: readonly string[], uid: number | undefined): string | undefined {
   for (const dir of candidates) {
     const path = socketPath(dir, pid);
     const socket = lstatOrUndefined(path);
     if (socket === undefined) continue;
-    const directory = lstatSync(dir);
-    if (!directory.isDirectory() || (uid !== undefined && directory.uid !== uid) || (directory.mode & 0o077) !== 0) {
+    if (!privateDirectoryOf(dir, uid)) {
       throw new DumpError(`pid ${pid}: ${dir} is not a private directory of this user (mode 0700, owner uid ${uid}); not using its socket`);
     }
     if (!socket.isSocket() || (uid !== undefined && socket.uid !== uid)) throw new DumpError(`pid ${pid}: ${path} is not a socket of this user`);
     return path;
   }
-  throw new DumpError(
-    `pid ${pid} has no bastion watchdog (no socket at ${candidates.map((dir) => socketPath(dir, pid)).join(' or ')}); start it with node --import generator-bastion/watchdog/register`,
-  );
+  return undefined;
+}
+
+function privateDirectoryOf(dir: string, uid: number | undefined): boolean {
+  const directory = lstatOrUndefined(dir);
+  return directory !== undefined && directory.isDirectory() && (uid === undefined || directory.uid === uid) && (directory.mode & 0o077) === 0;
+}
+
+/** Creates the (empty, 0600) wake-up file; 'exists' when another `bastion dump` left one already. */
+function leaveWakeFile(path: string): 'made' | 'exists' | 'failed' {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+    return 'made';
+  } catch (error) {
+    // Another `bastion dump` of the same pid is waking it already: wait too, and leave theirs alone.
+    return (error as NodeJS.ErrnoException).code === 'EEXIST' ? 'exists' : 'failed';
+  }
 }
 
 function processOwner(pid: number): number | undefined {
@@ -138,7 +181,7 @@ function targetTmpdirs(pid: number): string[] {
   return value ? [value] : ['/tmp'];
 }
 
-function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+function lstatOrUndefined(path: string): Stats | undefined {
   try {
     return lstatSync(path);
   } catch {

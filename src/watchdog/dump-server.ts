@@ -3,17 +3,15 @@
 // in (at most REQUEST_MAX_BYTES, within REQUEST_TIMEOUT_MS), one JSON line out, then close.
 import type * as Net from 'node:net';
 import { ensureDirectory } from './dump.js';
-import { MAX_SOCKET_PATH_BYTES, removeSocket, socketPid } from './socket-path.js';
+import { MAX_SOCKET_PATH_BYTES, removeSocket, removeStaleSockets } from './socket-path.js';
 
 // Not `import`: as for node:fs, the watchdog takes built-ins through getBuiltinModule.
 const net = process.getBuiltinModule('node:net');
-const { chmodSync, lstatSync, readdirSync } = process.getBuiltinModule('node:fs');
+const { chmodSync, lstatSync, renameSync } = process.getBuiltinModule('node:fs');
 
 export const REQUEST_MAX_BYTES = 128;
 const REQUEST_TIMEOUT_MS = 1000;
 const MAX_CONNECTIONS = 4;
-// Sockets of dead processes looked at on start-up (the directory is shared by all of a user's processes).
-const MAX_STALE_CHECKS = 256;
 
 /** `dump`, or `profile <ms>`. */
 export type DumpRequest = { op: 'dump' } | { op: 'profile'; ms: number };
@@ -53,17 +51,22 @@ export async function serveDumps(dir: string, path: string, handle: (request: Du
   removeStaleSockets(dir);
   // Ours by name: a socket left by an earlier process that had this pid.
   removeSocket(path);
+  // Listened on under another name, then renamed into place: a client that sees the socket there
+  // (bastion dump polls for it after a wake-up) must not find it bound but not yet listening.
+  const temporary = path.replace(/\.sock$/, '.new');
+  removeSocket(temporary);
   const server = net.createServer((socket) => answer(socket, handle));
   server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(path, () => {
+    server.listen(temporary, () => {
       server.off('error', reject);
       resolve();
     });
   });
   // Unreachable for others already (the directory is 0700); the mode says so too.
-  chmodSync(path, 0o600);
+  chmodSync(temporary, 0o600);
+  renameSync(temporary, path);
   server.unref();
   server.on('error', () => {});
   const ino = lstatSync(path, { bigint: true }).ino;
@@ -103,19 +106,4 @@ function answer(socket: Net.Socket, handle: (request: DumpRequest) => Promise<Du
     if (typeof request === 'string') return reply({ ok: false, error: request });
     handle(request).then(reply, (error: unknown) => reply({ ok: false, error: error instanceof Error ? error.message : String(error) }));
   });
-}
-
-/** Removes the sockets of processes that are gone (killed before they could remove their own). */
-function removeStaleSockets(dir: string): void {
-  let checked = 0;
-  for (const name of readdirSync(dir)) {
-    const pid = socketPid(name);
-    if (pid === undefined || pid === process.pid) continue;
-    if (++checked > MAX_STALE_CHECKS) break;
-    try {
-      process.kill(pid, 0);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ESRCH') removeSocket(`${dir}/${name}`);
-    }
-  }
 }

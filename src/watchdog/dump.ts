@@ -8,6 +8,8 @@ const { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renam
 /** `stall-<yyyymmddThhmmssZ>-<pid>-<seq>.json`; nothing else in the directory is ever touched. */
 const DUMP_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.json$/;
 const PROFILE_NAME = /^stall-\d{8}T\d{6}Z-\d+-\d+\.cpuprofile$/;
+/** Node's diagnostic reports, which the preload points at the same directory (reports.ts). */
+const REPORT_NAME = /^report\.\d{8}\.\d{6}\.\d+\.\d+\.\d{3}\.json$/;
 /** A temporary file of writeDump(), left behind only if its process died while writing. */
 const TEMP_NAME = /^\.stall-\d{8}T\d{6}Z-\d+-\d+\.(?:json|cpuprofile)\.[0-9a-f]+\.tmp$/;
 // Old enough that no live writer can still be busy with it.
@@ -107,7 +109,9 @@ function errorCode(error: unknown): string | undefined {
 /**
  * Deletes the oldest dumps until at most `maxDumps` remain and they total at most `maxDumpBytes`.
  * The dump just written is always kept, even when it alone is over the byte budget. A dump's
- * profile (`stall-….cpuprofile`) counts with it and goes with it.
+ * profile (`stall-….cpuprofile`) counts with it and goes with it. Node's diagnostic reports
+ * (`report.<date>.<time>.<pid>.<tid>.<seq>.json`) count as dumps: a crash-looping service writes
+ * one per crash.
  */
 export function pruneDumps(target: DumpTarget, keep: string): void {
   const names = readdirSync(target.dir);
@@ -115,7 +119,7 @@ export function pruneDumps(target: DumpTarget, keep: string): void {
   for (const temp of statAll(target.dir, names.filter((name) => TEMP_NAME.test(name)))) {
     if (temp.mtimeMs < staleBefore) rmSync(join(target.dir, temp.name), { force: true });
   }
-  const dumps = statAll(target.dir, names.filter((name) => DUMP_NAME.test(name))).sort(
+  const dumps = statAll(target.dir, names.filter((name) => DUMP_NAME.test(name) || REPORT_NAME.test(name))).sort(
     (a, b) => a.mtimeMs - b.mtimeMs || a.name.localeCompare(b.name),
   );
   const profiles = new Map(statAll(target.dir, names.filter((name) => PROFILE_NAME.test(name))).map((profile) => [profile.name, profile.size]));

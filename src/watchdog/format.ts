@@ -89,17 +89,28 @@ export function formatShutdownHookOff(error: unknown): string {
   return `${PREFIX} shutdown-hang report off: ${oneLine(error)}\n`;
 }
 
+export function formatHeapSnapshotOff(error: unknown): string {
+  return `${PREFIX} heap snapshot off: ${oneLine(error)}\n`;
+}
+
 export function formatReportsOff(error: unknown): string {
   return `${PREFIX} diagnostic reports off: ${oneLine(error)}\n`;
 }
 
 /** `kept alive by: TCPServerWrap, Timeout (2)`: process.getActiveResourcesInfo(), counted by kind. */
-export function formatShutdownHang(signal: string, timeoutMs: number, pid: number, resources: readonly string[]): string {
+/**
+ * The shutdown-hang line; with handle tracking, then one line per open handle with the frames
+ * where it was created (the app's first), indented.
+ */
+export function formatShutdownHang(signal: string, timeoutMs: number, pid: number, resources: readonly string[], handles?: readonly { kind: string; frames: readonly string[] }[]): string {
   const counts = new Map<string, number>();
   for (const kind of resources) counts.set(kind, (counts.get(kind) ?? 0) + 1);
   const kinds = [...counts].map(([kind, count]) => (count === 1 ? kind : `${kind} (${count})`)).join(', ');
   const alive = kinds === '' ? "nothing that Node.js lists (a worker thread, or a native addon's handle)" : kinds;
-  return `${PREFIX} still running ${timeoutMs} ms after ${signal} (pid ${pid}), kept alive by: ${alive}; exiting with code 1\n`;
+  const line = `${PREFIX} still running ${timeoutMs} ms after ${signal} (pid ${pid}), kept alive by: ${alive}; exiting with code 1\n`;
+  if (handles === undefined) return line;
+  const created = handles.map(({ kind, frames }) => [`  ${kind} created`, ...frames.map((frame) => `    at ${frame}`)].join('\n'));
+  return `${line}${created.length === 0 ? '  handle tracking: none of the open handles was created after the preload started' : created.join('\n')}\n`;
 }
 
 export function formatWorkerError(error: unknown): string {

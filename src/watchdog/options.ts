@@ -22,6 +22,8 @@ export interface WatchdogOptions {
   maxDumpBytes?: number;
   /** How long a CPU profile of a stall runs (ms), written next to its dump; 0 turns it off. Default 1000. */
   profileMs?: number;
+  /** Serve `bastion dump` on a unix socket in the user's private directory. Default true. */
+  dumpSocket?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -35,6 +37,7 @@ export interface ResolvedOptions {
   readonly maxDumps: number;
   readonly maxDumpBytes: number;
   readonly profileMs: number;
+  readonly dumpSocket: boolean;
 }
 
 /** `0`, `false`, `off` or `no` in this variable keeps the preload from starting the watchdog. */
@@ -75,7 +78,8 @@ type IntegerOption = keyof typeof integerSpecs;
 const ACTIONS: readonly WatchdogAction[] = ['dump', 'exit', 'abort'];
 const ACTION_VARIABLE = 'BASTION_WATCHDOG_ACTION';
 const DIR_VARIABLE = 'BASTION_WATCHDOG_DIR';
-const KNOWN_OPTIONS = new Set<string>([...Object.keys(integerSpecs), 'action', 'dir']);
+const DUMP_SOCKET_VARIABLE = 'BASTION_DUMP_SOCKET';
+const KNOWN_OPTIONS = new Set<string>([...Object.keys(integerSpecs), 'action', 'dir', 'dumpSocket']);
 
 /**
  * Merges explicit options over the environment over the defaults, validating each value.
@@ -104,7 +108,29 @@ export function resolveOptions(options: unknown = {}, env: NodeJS.ProcessEnv = p
     maxDumps: integer('maxDumps'),
     maxDumpBytes: integer('maxDumpBytes'),
     profileMs: integer('profileMs'),
+    dumpSocket: resolveSwitch('options.dumpSocket', given.dumpSocket, DUMP_SOCKET_VARIABLE, env, true),
   };
+}
+
+/**
+ * An on/off setting: the option when given (a boolean), else its variable (the usual words, in
+ * any case), else `fallback`. Anything else is a TypeError or RangeError naming it.
+ */
+function resolveSwitch(label: string, value: unknown, variable: string, env: NodeJS.ProcessEnv, fallback: boolean): boolean {
+  if (value !== undefined) {
+    if (typeof value !== 'boolean') throw new TypeError(`${label} must be a boolean, got ${describe(value)}`);
+    return value;
+  }
+  return switchFromEnv(variable, env, fallback);
+}
+
+function switchFromEnv(variable: string, env: NodeJS.ProcessEnv, fallback: boolean): boolean {
+  const text = env[variable];
+  if (text === undefined) return fallback;
+  const word = text.toLowerCase();
+  if (ENABLE_WORDS.includes(word)) return true;
+  if (DISABLE_WORDS.includes(word)) return false;
+  throw new RangeError(`${variable} must be one of ${ENABLE_WORDS.join(', ')} (on) or ${DISABLE_WORDS.join(', ')} (off), got ${describe(text)}`);
 }
 
 /**
@@ -163,6 +189,25 @@ const shutdownTimeoutSpec: IntegerSpec = {
  */
 export function resolveShutdownTimeout(env: NodeJS.ProcessEnv = process.env): number {
   return integerFromEnv(shutdownTimeoutSpec, env);
+}
+
+const HANDLE_TRACKING_VARIABLE = 'BASTION_HANDLE_TRACKING';
+const HEAP_SNAPSHOT_VARIABLE = 'BASTION_HEAP_SNAPSHOT';
+
+/**
+ * Whether the preload asks V8 for a heap snapshot when the heap nears its limit
+ * (BASTION_HEAP_SNAPSHOT, off by default: a snapshot holds the app's data).
+ */
+export function resolveHeapSnapshot(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv(HEAP_SNAPSHOT_VARIABLE, env, false);
+}
+
+/**
+ * Whether the preload records where each handle was created, for the shutdown-hang report
+ * (BASTION_HANDLE_TRACKING, off by default: async_hooks cost throughput).
+ */
+export function resolveHandleTracking(env: NodeJS.ProcessEnv = process.env): boolean {
+  return switchFromEnv(HANDLE_TRACKING_VARIABLE, env, false);
 }
 
 function resolveInteger(name: IntegerOption, value: unknown, env: NodeJS.ProcessEnv): number {

@@ -18,8 +18,11 @@ export interface WorkerData {
   /** Main-thread facts the worker cannot see for itself (its own argv/execArgv differ). */
   readonly argv: readonly string[];
   readonly execArgv: readonly string[];
-  /** Where to serve `bastion dump` (a private directory, and the socket named by the pid in it). */
-  readonly socket: { readonly dir: string; readonly path: string };
+  /**
+   * Where to serve `bastion dump`: a private directory, the socket named by the pid in it, and the
+   * file whose appearance asks the worker to open that socket (see worker.ts).
+   */
+  readonly socket: { readonly enabled: boolean; readonly dir: string; readonly path: string; readonly wake: string };
 }
 
 /**

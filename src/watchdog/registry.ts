@@ -2,6 +2,7 @@
 // under registered symbols, not in module state: the preload and the app may load the watchdog
 // under two URLs (the package's dist/ and a copy vendored into the app), i.e. as two module instances.
 import type { Watchdog } from './index.js';
+import type { ResolvedOptions } from './options.js';
 
 const RUNNING = Symbol.for('generator-bastion.watchdog.running');
 const PRELOADED = Symbol.for('generator-bastion.watchdog.preloaded');
@@ -30,4 +31,15 @@ export function markPreloaded(watchdog: Watchdog): void {
 export function unregisterWatchdog(watchdog: Watchdog): void {
   if (registry[RUNNING] === watchdog) delete registry[RUNNING];
   if (registry[PRELOADED] === watchdog) delete registry[PRELOADED];
+}
+
+// The options each watchdog was started with, resolved once: the preload's reports use them too.
+const resolved = new WeakMap<Watchdog, ResolvedOptions>();
+
+export function rememberOptions(watchdog: Watchdog, options: ResolvedOptions): void {
+  resolved.set(watchdog, options);
+}
+
+export function optionsOf(watchdog: Watchdog): ResolvedOptions | undefined {
+  return resolved.get(watchdog);
 }

@@ -3,6 +3,7 @@
 // The preload's only; it runs on the main thread (a loop that blocks during shutdown is the
 // watchdog's to report).
 import { formatShutdownHang, writeStderr } from './format.js';
+import type { HandleTracker } from './handles.js';
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 type Signal = (typeof SIGNALS)[number];
@@ -14,7 +15,7 @@ type Signal = (typeof SIGNALS)[number];
  * before the app's listeners run, so that one which counts listeners (signal-exit re-raises the
  * signal when it finds itself alone) sees what it would see without the preload.
  */
-export function installShutdownHook(timeoutMs: number): () => void {
+export function installShutdownHook(timeoutMs: number, tracker?: HandleTracker): () => void {
   let timer: NodeJS.Timeout | undefined;
   const ours = new Map<Signal, () => void>(SIGNALS.map((signal) => [signal, () => onSignal(signal)]));
   const attached = new Set<Signal>();
@@ -47,7 +48,7 @@ export function installShutdownHook(timeoutMs: number): () => void {
     unwatch();
     // Unref'd: the countdown never keeps the process alive by itself.
     timer = setTimeout(() => {
-      writeStderr(formatShutdownHang(signal, timeoutMs, process.pid, process.getActiveResourcesInfo()));
+      writeStderr(formatShutdownHang(signal, timeoutMs, process.pid, process.getActiveResourcesInfo(), tracker?.openHandles()));
       process.exit(1);
     }, timeoutMs).unref();
   }
@@ -58,6 +59,7 @@ export function installShutdownHook(timeoutMs: number): () => void {
   return () => {
     unwatch();
     clearTimeout(timer);
+    tracker?.uninstall();
   };
 }
 

@@ -1,56 +1,19 @@
-// The watchdog thread: watches the main thread's heartbeat and, on a stall, captures the main
-// thread's stack, writes the dump and the stderr block, then applies the configured action.
-// Everything here must work while the main thread is stuck, so nothing goes through it.
-import { setTimeout as sleep } from 'node:timers/promises';
+// The watchdog thread's entry: what stays loaded for the life of the process. It watches the
+// heartbeat and, for `bastion dump`, a wake-up file; everything that handles a stall or a request
+// (the inspector, dump writing, source maps, the unix socket and node:net) is in worker-tasks.ts,
+// loaded on the first stall or wake-up. Measured (docs/watchdog.md, "Memory"): loaded at start,
+// those modules and a listening socket cost the idle process ~2.5 MiB private.
 import { workerData } from 'node:worker_threads';
-import { awaitLatePause, captureMainStack } from './capture.js';
-import type { Capture } from './capture.js';
-import type { PausedFrame, PausedMain } from './main-thread.js';
-import { dumpFileName, profileFileName, writeAtomically, writeDump } from './dump.js';
-import { serveDumps } from './dump-server.js';
-import type { DumpRequest, DumpResponse } from './dump-server.js';
-import { collectFacts, MAIN_FACTS_EXPRESSION } from './facts.js';
-import { formatDumpError, formatEnding, formatSocketOff, formatStackOnReturn, formatRecovery, formatProfile, formatStall, formatThreads, formatWorkerError, writeStderr } from './format.js';
 import { elapsedMs, HeartbeatSlot } from './heartbeat.js';
-import { readNativeState, readThreadActivity, syscallName } from './linux.js';
 import type { WorkerData } from './protocol.js';
-import { SCHEMA_VERSION } from './schema.js';
-import { profileMainThread, samplesIn } from './profiler.js';
-import type { CpuProfile } from './profiler.js';
-import { captureThreadStacks } from './threads.js';
-import type { ThreadsCapture } from './threads.js';
-import type { NativeState, OnDemandDump, StackFrame, StallDump } from './schema.js';
-import { SourceMapResolver } from './source-maps.js';
+import type * as WorkerTasks from './worker-tasks.js';
+import { removeSocket, removeStaleSockets } from './socket-path.js';
 
-// After the dump, 'exit' waits this long for process.exit() to take (or, for a main thread in
-// native code, for the pending pause to land so it can be asked to exit) before SIGKILL.
-const EXIT_FALLBACK_MS = 2000;
+// Not `import`: as everywhere in the watchdog, built-ins through getBuiltinModule (see dump.ts).
+const { lstatSync, mkdirSync, writeSync } = process.getBuiltinModule('node:fs');
 
-// Deep recursion can put tens of thousands of frames on the stack; the innermost ones matter.
-const MAX_STACK_FRAMES = 200;
-
-// `bastion dump` answers within 2 s: the pause gets this long to land (an idle loop takes it at its
-// next heartbeat, within 250 ms), and a stall being handled this long to finish first.
-const ON_DEMAND_PAUSE_MS = 1000;
-// An on-demand dump looks this many times for a loop asleep in its poll (mainIsPolling).
-const POLL_LOOKS = 5;
-const ON_DEMAND_WAIT_MS = 500;
-// The worker threads get this long, all at once (each is paused on its own session).
-const STALL_THREADS_MS = 1500;
-const ON_DEMAND_THREADS_MS = 800;
-// How often a stall profile looks at the heartbeat, to stop at the recovery.
-const RECOVERY_POLL_MS = 10;
-// The heartbeat's own function: an on-demand pause that lands there found the main thread idle.
-const HEARTBEAT_URL = new URL('./index.js', import.meta.url).href;
-
-const data = workerData as WorkerData;
-const { options } = data;
-const heartbeat = new BigInt64Array(data.heartbeat);
-const graceNs = BigInt(options.startupGraceMs) * 1_000_000n;
-const thresholdNs = BigInt(options.timeoutMs) * 1_000_000n;
-const dumpTarget = { dir: options.dir, mustBePrivate: options.dirIsDefault, maxDumps: options.maxDumps, maxDumpBytes: options.maxDumpBytes };
-
-interface Stall {
+/** A stall in progress, as this thread detected it. */
+export interface Stall {
   /** The last tick before the stall; any other value in the slot means the loop ran again. */
   lastTickNs: bigint;
   seq: number;
@@ -59,27 +22,61 @@ interface Stall {
   stalledMs: number;
 }
 
+type Tasks = typeof WorkerTasks;
+
+const data = workerData as WorkerData;
+const { options } = data;
+const heartbeat = new BigInt64Array(data.heartbeat);
+const graceNs = BigInt(options.startupGraceMs) * 1_000_000n;
+const thresholdNs = BigInt(options.timeoutMs) * 1_000_000n;
+const uid = process.getuid?.();
+
 let armed = false;
 let seq = 0;
 let current: Stall | undefined;
 // Stalls are handled one after another, and a recovery is reported after its stall's dump.
 let queue: Promise<void> = Promise.resolve();
-// One inspector capture at a time: a stall's (the whole of its handling) or an on-demand one.
-let capturing: Promise<void> | undefined;
-// The latest stall dump published, for an on-demand request that comes while it is handled.
-let published: { seq: number; dump: StallDump; path: string | undefined } | undefined;
-let profiling = false;
+let tasks: Promise<Tasks> | undefined;
+// Set once a wake-up was seen: from then on the socket serves (or has said why it cannot).
+let woken = false;
+
+/** The stall being handled, for worker-tasks.ts: undefined once the loop has ticked again. */
+export function currentStall(): Stall | undefined {
+  return current;
+}
+
+function loadTasks(): Promise<Tasks> {
+  tasks ??= import('./worker-tasks.js');
+  return tasks;
+}
 
 // Also what keeps this thread alive: the worker's loop would otherwise end at once.
 setInterval(check, data.intervalMs);
 
-serveDumps(data.socket.dir, data.socket.path, answerRequest).then(
-  (server) => Atomics.store(heartbeat, HeartbeatSlot.socketIno, BigInt.asIntN(64, server.ino)),
-  (error: unknown) => writeStderr(formatSocketOff(error)),
-);
+if (data.socket.enabled) prepareSocketDirectory();
+
+/**
+ * The private directory must be there for `bastion dump` to leave its wake-up file. Sockets left
+ * by killed processes of this user go (a few syscalls, node:fs only), and one of this pid's, left
+ * by an earlier process that had it. Whether the directory is private is checked at the wake-up.
+ */
+function prepareSocketDirectory(): void {
+  try {
+    mkdirSync(data.socket.dir, { mode: 0o700 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      writeSync(2, `bastion watchdog: bastion dump off: ${error instanceof Error ? error.message : String(error)}\n`);
+      woken = true;
+      return;
+    }
+  }
+  removeStaleSockets(data.socket.dir);
+  removeSocket(data.socket.path);
+}
 
 function check(): void {
   if (Atomics.load(heartbeat, HeartbeatSlot.stopped) !== 0n) return;
+  if (data.socket.enabled && !woken) lookForWakeUp();
   const lastTickNs = lastTick();
   if (current !== undefined) {
     if (lastTickNs === current.lastTickNs) {
@@ -91,7 +88,7 @@ function check(): void {
     current = undefined;
     recordLength(totalMs);
     Atomics.store(heartbeat, HeartbeatSlot.stalled, 0n);
-    enqueue(() => writeStderr(formatRecovery(totalMs, process.pid)));
+    enqueue((loaded) => loaded.reportRecovery(totalMs));
     return;
   }
   // Start-up: wait for the loop's first turn after startWatchdog() (the app's own modules load
@@ -103,13 +100,32 @@ function check(): void {
     const sinceStartNs = now - data.startedNs;
     armed = (lastTickNs > data.startedNs && sinceStartNs >= graceNs) || sinceStartNs > graceNs + thresholdNs;
   }
-  if (!armed || now - lastTickNs <= thresholdNs) return;
+  if (!armed) return;
+  // Half the threshold without a tick: the stall path starts loading now, so that a stall that
+  // reaches the threshold does not wait for its modules to compile (on a starved CPU, long enough
+  // for a short stall to end before its stack is taken). A loop that late is worth the bytes.
+  if (now - lastTickNs > thresholdNs / 2n) void loadTasks().catch(() => {});
+  if (now - lastTickNs <= thresholdNs) return;
   const stall: Stall = { lastTickNs, seq: ++seq, detectedAt: new Date(), stalledMs: elapsedMs(lastTickNs, now) };
   current = stall;
   Atomics.add(heartbeat, HeartbeatSlot.stalls, 1n);
   Atomics.store(heartbeat, HeartbeatSlot.stalled, 1n);
   recordLength(stall.stalledMs);
-  enqueue(() => exclusive(() => handleStall(stall)));
+  enqueue((loaded) => loaded.handleStall(stall));
+}
+
+/**
+ * `bastion dump` asks for the socket by creating `bastion-<pid>.wake` in the private directory:
+ * one lstat per heartbeat interval (at most 250 ms) until then. Only a file of this user's counts.
+ */
+function lookForWakeUp(): void {
+  const wake = lstatSync(data.socket.wake, { throwIfNoEntry: false });
+  if (wake === undefined || !wake.isFile() || (uid !== undefined && wake.uid !== uid)) return;
+  woken = true;
+  loadTasks().then(
+    (loaded) => loaded.serve(),
+    (error: unknown) => enqueue((loaded) => loaded.reportError(error)),
+  );
 }
 
 function lastTick(): bigint {
@@ -121,295 +137,15 @@ function recordLength(ms: number): void {
   if (BigInt(ms) > Atomics.load(heartbeat, HeartbeatSlot.longestStallMs)) Atomics.store(heartbeat, HeartbeatSlot.longestStallMs, BigInt(ms));
 }
 
-/** Runs `task` once no other capture is running; the next waits for it. */
-async function exclusive<T>(task: () => Promise<T>): Promise<T> {
-  while (capturing !== undefined) await capturing;
-  const run = task();
-  const done = run.then(
-    () => {},
-    () => {},
-  );
-  capturing = done;
-  try {
-    return await run;
-  } finally {
-    if (capturing === done) capturing = undefined;
-  }
-}
-
-function enqueue(task: () => unknown): void {
-  queue = queue.then(async () => {
-    await task();
-  }).catch((error: unknown) => {
-    writeStderr(formatWorkerError(error));
-  });
-}
-
-async function handleStall(stall: Stall): Promise<void> {
-  const stillStalled = (): boolean => lastTick() === stall.lastTickNs;
-  const capture = await captureMainStack(MAIN_FACTS_EXPRESSION, stillStalled, data.inspectorBlocked);
-  // Let the main thread go before the slower work (source maps, disk), unless it must exit or
-  // its pause is still pending (native code).
-  if (options.action === 'dump' && capture.status !== 'native') capture.release();
-  const name = dumpFileName(stall.detectedAt, process.pid, stall.seq);
-  const captured = capture.status === 'captured';
-  // The main thread's stack goes out at once; the worker threads' (which can take a while, up to
-  // STALL_THREADS_MS) are added by rewriting the dump.
-  const dump = buildDump(stall, capture, captured ? undefined : readNativeState(), captured ? {} : threadsNotRead());
-  const written = publish(dump, name, formatStall);
-  // Only a main thread left to run can be profiled ('exit' and 'abort' hold it paused).
-  const profiling = captured && options.action === 'dump' && options.profileMs > 0 ? profileStall(stillStalled) : undefined;
-  // A dump that could not be written is not tried again (its failure is said once per stall).
-  const update = (next: StallDump, describe: (dump: StallDump, path: string | undefined) => string): void => {
-    if (written) publish(next, name, describe);
-    else writeStderr(describe(next, undefined));
-  };
-  let latest = dump;
-  if (captured) {
-    latest = { ...latest, ...threadFields(await captureThreadStacks(STALL_THREADS_MS, resolveStack)) };
-    update(latest, formatThreads);
-  }
-  if (profiling !== undefined) update({ ...latest, ...profileFields(await profiling, latest, profileFileName(name), written) }, formatProfile);
-  if (options.action === 'exit') {
-    // A native capture's pause lands when the call returns: its stack goes into the dump first.
-    exitProcess(capture, (main) => {
-      if (capture.status === 'native' && stillStalled()) addStackOnReturn(stall, dump, name, main);
+function enqueue(task: (loaded: Tasks) => unknown): void {
+  queue = queue
+    .then(async () => {
+      await task(await loadTasks());
+    })
+    .catch(async (error: unknown) => {
+      // Loading itself may have failed: then nothing can be formatted, and one plain line goes out.
+      const loaded = await loadTasks().catch(() => undefined);
+      if (loaded === undefined) writeSync(2, `bastion watchdog: stopped: ${String(error)}\n`);
+      else loaded.reportError(error);
     });
-  } else if (options.action === 'abort') {
-    writeStderr(formatEnding(process.pid, 'SIGABRT', 'abort'));
-    process.kill(process.pid, 'SIGABRT');
-  } else if (capture.status === 'native') {
-    const main = await awaitLatePause(capture, stillStalled);
-    capture.release();
-    if (main !== undefined) addStackOnReturn(stall, dump, name, main);
-  }
-}
-
-/**
- * The dump of a main thread in native code went out on time without a stack. The pause still
- * pending lands once the native call returns, at the first JavaScript that runs after it, still
- * inside the stalled task: that stack (usually the blocking function's caller) is added to the
- * same dump, and stderr says so.
- */
-function addStackOnReturn(stall: Stall, dump: StallDump, name: string, main: PausedMain): void {
-  const delayMs = Date.now() - stall.detectedAt.getTime();
-  const updated: StallDump = { ...dump, stackOnReturn: { delayMs, stack: resolveStack(main.frames) } };
-  publish(updated, name, formatStackOnReturn);
-}
-
-/** Innermost frames first, mapped to their original sources where a source map exists. */
-function resolveStack(frames: readonly PausedFrame[]): StackFrame[] {
-  const resolver = new SourceMapResolver();
-  return frames.slice(0, MAX_STACK_FRAMES).map((frame) => resolver.resolve(frame));
-}
-
-function buildDump(stall: Stall, capture: Capture, native: NativeState | undefined, threads: ThreadsCapture): StallDump {
-  return {
-    kind: 'stall',
-    schemaVersion: SCHEMA_VERSION,
-    time: stall.detectedAt.toISOString(),
-    pid: process.pid,
-    thresholdMs: options.timeoutMs,
-    stalledMs: stall.stalledMs,
-    action: options.action,
-    stackStatus: capture.status,
-    ...(capture.error === undefined ? {} : { stackError: capture.error }),
-    stack: resolveStack(capture.frames),
-    ...(native === undefined ? {} : { native }),
-    ...processFacts(capture),
-    ...threadFields(threads),
-  };
-}
-
-interface StallProfile {
-  profile?: CpuProfile;
-  error?: string;
-  ms: number;
-}
-
-/** Profiles the stuck main thread for `profileMs`, or until the loop recovers. */
-async function profileStall(stillStalled: () => boolean): Promise<StallProfile> {
-  const recovered = new AbortController();
-  const watcher = setInterval(() => {
-    if (!stillStalled()) recovered.abort();
-  }, RECOVERY_POLL_MS);
-  const started = performance.now();
-  try {
-    const profile = await profileMainThread(options.profileMs, recovered.signal);
-    return { profile, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error), ms: Math.round(performance.now() - started) };
-  } finally {
-    clearInterval(watcher);
-  }
-}
-
-/**
- * Writes the profile beside the dump and says in the dump whether it can be trusted: a busy loop
- * that V8 optimised on stack (OSR) before the profile started has its samples counted to its
- * caller, so a profile without a sample in the dump's culprit blames the wrong function.
- */
-function profileFields(taken: StallProfile, dump: StallDump, fileName: string, dirUsable: boolean): Pick<StallDump, 'profile' | 'profileMs' | 'profileError' | 'profileWarning'> {
-  if (taken.profile === undefined) return { profileError: taken.error ?? 'unknown error' };
-  if (!dirUsable) return { profileError: 'not written: the dump directory cannot be used' };
-  try {
-    writeAtomically(dumpTarget, fileName, JSON.stringify(taken.profile));
-  } catch (error) {
-    return { profileError: `not written: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const culprit = dump.stack.find((frame) => !frame.url.startsWith('node:'));
-  const samples = taken.profile.samples?.length ?? 0;
-  const inCulprit = culprit === undefined ? samples : samplesIn(taken.profile, culprit.functionName, culprit.generated?.url ?? culprit.url);
-  const name = culprit?.functionName || '(anonymous)';
-  return {
-    profile: fileName,
-    profileMs: taken.ms,
-    ...(inCulprit > 0 || samples === 0
-      ? {}
-      : {
-          profileWarning: `unreliable for this stall: none of its ${samples} samples is in ${name}, where the stack shows the main thread; V8 had most likely optimised that loop on stack (OSR) before the profile started, and counts its samples to a caller`,
-        }),
-  };
-}
-
-/**
- * Worker threads are reached through the main thread, which must answer the inspector: one in
- * native code cannot, and the dump must not wait for it.
- */
-/** The loop, memory and process facts of a dump, stall or on-demand. */
-function processFacts(capture: Capture): ReturnType<typeof collectFacts> {
-  return collectFacts({
-    mainFacts: capture.mainFacts,
-    loopDelay: data.loopDelay,
-    loopDelayResolutionMs: data.intervalMs,
-    argv: data.argv,
-    execArgv: data.execArgv,
-  });
-}
-
-function threadsNotRead(): ThreadsCapture {
-  return { error: "not read: the main thread's stack was not captured, and worker threads are reached through it" };
-}
-
-function threadFields({ threads, error }: ThreadsCapture): Pick<StallDump, 'threads' | 'threadsError'> {
-  return { ...(threads === undefined ? {} : { threads }), ...(error === undefined ? {} : { threadsError: error }) };
-}
-
-/**
- * Writes the dump file, then its stderr block, which goes out even when the file could not.
- * Returns whether the file was written.
- */
-function publish(dump: StallDump, name: string, describe: (dump: StallDump, path: string | undefined) => string): boolean {
-  let path: string | undefined;
-  let failure: unknown;
-  try {
-    path = writeDump(dumpTarget, name, JSON.stringify(dump, null, 2) + '\n');
-  } catch (error) {
-    failure = error ?? new Error('unknown error');
-  }
-  if (current !== undefined) published = { seq: current.seq, dump, path };
-  writeStderr(describe(dump, path));
-  if (failure !== undefined) writeStderr(formatDumpError(options.dir, failure));
-  return path !== undefined;
-}
-
-/**
- * Ends the whole process with the configured code. process.exit() here would end only this
- * worker, so it is evaluated on the paused main thread instead, once `beforeExit` has seen it
- * (a main thread that was in native code is paused only now: its stack goes into the dump).
- * A main thread that stays in native code cannot run it: after EXIT_FALLBACK_MS it gets SIGKILL,
- * which no handler can delay and which supervisors count as a failure (a shell reports 137).
- */
-function exitProcess(capture: Capture, beforeExit: (main: PausedMain) => void): void {
-  void capture.paused.then((main) => {
-    try {
-      beforeExit(main);
-    } finally {
-      // Before the exit: Node's "Waiting for the debugger to disconnect..." comes after it.
-      writeStderr(formatEnding(process.pid, `exit code ${options.exitCode}`, 'exit'));
-      main.evaluateAndForget(`globalThis.process.exit(${options.exitCode})`);
-    }
-  });
-  setTimeout(() => {
-    const why = `it had not ended ${EXIT_FALLBACK_MS} ms after the dump (main thread in native code, or 'exit' listeners that hang)`;
-    writeStderr(formatEnding(process.pid, 'SIGKILL', 'exit', why));
-    process.kill(process.pid, 'SIGKILL');
-  }, EXIT_FALLBACK_MS);
-}
-
-/** Answers a `bastion dump` request (see dump-server.ts); never throws. */
-async function answerRequest(request: DumpRequest): Promise<DumpResponse> {
-  if (request.op === 'profile') return answerProfile(request.ms);
-  const stall = current;
-  // A stall being handled holds the main thread (or waits for it to leave native code): its dump is the answer.
-  if (capturing !== undefined && stall !== undefined && published?.seq === stall.seq) return { ok: true, dump: published.dump, path: published.path };
-  if (capturing !== undefined) {
-    await Promise.race([capturing, sleep(ON_DEMAND_WAIT_MS)]);
-    if (capturing !== undefined) {
-      const latest = current !== undefined && published?.seq === current.seq ? published : undefined;
-      if (latest !== undefined) return { ok: true, dump: latest.dump, path: latest.path };
-      return { ok: false, error: `the watchdog is busy dumping a stall; see its dump in ${options.dir}` };
-    }
-  }
-  return { ok: true, dump: await exclusive(onDemandDump) };
-}
-
-async function onDemandDump(): Promise<OnDemandDump> {
-  const requestedAt = new Date();
-  const stalledMs = elapsedMs(lastTick(), process.hrtime.bigint());
-  // Asleep in the event loop's poll: nothing to pause, and nothing to disturb.
-  const waiting = await mainIsPolling();
-  const capture = waiting ? IDLE : await captureMainStack(MAIN_FACTS_EXPRESSION, () => true, data.inspectorBlocked, ON_DEMAND_PAUSE_MS);
-  // Dropping the session resumes the main thread, and drops a pause still pending (native code).
-  capture.release();
-  const threads = capture.status === 'captured' ? await captureThreadStacks(ON_DEMAND_THREADS_MS, resolveStack) : threadsNotRead();
-  // Elsewhere than Linux, an idle loop takes the pause at its next heartbeat.
-  const idle = waiting || (capture.status === 'captured' && capture.frames[0]?.url === HEARTBEAT_URL);
-  const native = capture.status === 'captured' ? undefined : readNativeState();
-  return {
-    kind: 'on-demand',
-    schemaVersion: SCHEMA_VERSION,
-    time: requestedAt.toISOString(),
-    pid: process.pid,
-    thresholdMs: options.timeoutMs,
-    stalledMs,
-    action: options.action,
-    stackStatus: capture.status,
-    ...(capture.error === undefined ? {} : { stackError: capture.error }),
-    stack: idle ? [] : resolveStack(capture.frames),
-    idle,
-    ...(native === undefined ? {} : { native }),
-    ...processFacts(capture),
-    ...threadFields(threads),
-  };
-}
-
-const IDLE: Capture = { status: 'captured', frames: [], paused: new Promise(() => {}), release: () => {} };
-
-/** Linux: the main thread is asleep in epoll, i.e. its event loop waits for something to do. */
-/**
- * Whether the main thread waits in the event loop's poll. Looked at a few times, 2 ms apart: an
- * idle loop still wakes for its timers (the heartbeat among them), and on a busy machine may sit
- * runnable for a moment; a loop stuck in JavaScript or a native call never shows epoll.
- */
-async function mainIsPolling(): Promise<boolean> {
-  for (let look = 0; look < POLL_LOOKS; look++) {
-    if (look > 0) await sleep(2);
-    const call = readThreadActivity()?.sleepingIn;
-    if (call !== undefined && syscallName(call, process.arch).startsWith('epoll_')) return true;
-  }
-  return false;
-}
-
-async function answerProfile(ms: number): Promise<DumpResponse> {
-  if (data.inspectorBlocked !== undefined) return { ok: false, error: `inspector unavailable: ${data.inspectorBlocked}` };
-  if (profiling) return { ok: false, error: 'a profile is being taken already' };
-  profiling = true;
-  try {
-    return { ok: true, profile: await profileMainThread(ms) };
-  } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  } finally {
-    profiling = false;
-  }
 }

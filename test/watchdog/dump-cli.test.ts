@@ -68,6 +68,24 @@ function start(t: TestContext, tmp: string, script: string, options: Parameters<
   return running;
 }
 
+// Node 24 and later name a worker's thread after it (Linux cuts the name to 15 bytes); 22 does not.
+const NAMES_THREADS = Number(process.versions.node.split('.')[0]) >= 24;
+
+/**
+ * The watchdog thread is up and has made the private directory under the test's own TMPDIR (its
+ * first act), where `bastion dump` leaves its wake-up file: it opens its socket only when asked.
+ */
+async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
+  const named = (): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).some((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'bastion-watchdo');
+    } catch {
+      return false;
+    }
+  };
+  await waitFor('the watchdog thread', () => (!NAMES_THREADS || named()) && existsSync(join(tmp, `bastion-watchdog-${uid}`)));
+}
+
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -124,18 +142,20 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const { child } = start(t, tmp, busy);
     const pid = child.pid!;
     const socket = socketOf(tmp, pid);
-    await waitFor('the dump socket', () => existsSync(socket));
+    await waitForWatchdog(tmp, pid);
     // Stuck by now: the loop starts 200 ms after start-up.
     await new Promise((resolve) => setTimeout(resolve, 500));
-
-    assert.equal(statSync(join(tmp, `bastion-watchdog-${uid}`)).mode & 0o777, 0o700);
-    assert.equal(statSync(socket).mode & 0o777, 0o600);
-    assert.ok(statSync(socket).isSocket());
+    // Opened only when asked for: the first request wakes the watchdog, within the same 2 s.
+    assert.equal(existsSync(socket), false, 'socket opened before any request');
 
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stderr, '');
     assert.ok(text.elapsedMs < DUMP_WITHIN_MS, `took ${Math.round(text.elapsedMs)} ms`);
+    assert.equal(statSync(join(tmp, `bastion-watchdog-${uid}`)).mode & 0o777, 0o700);
+    assert.equal(statSync(socket).mode & 0o777, 0o600);
+    assert.ok(statSync(socket).isSocket());
+    assert.equal(existsSync(join(tmp, `bastion-watchdog-${uid}`, `bastion-${pid}.wake`)), false, 'wake-up file left behind');
     const site = markedLine(busy);
     assert.match(text.stdout, new RegExp(`^pid ${pid}, main thread \\(event loop last turned \\d+ ms ago\\):\n`));
     assert.match(text.stdout, new RegExp(`\n {4}at spinForever \\(${pathToFileURL(busy).href}:${site.line}:\\d+\\)\n`));
@@ -162,7 +182,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const tmp = scratch(t);
     const { child } = start(t, tmp, fixture('busy-loop.mjs'));
     const pid = child.pid!;
-    await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+    await waitForWatchdog(tmp, pid);
     const output = join(tmp, 'stuck.cpuprofile');
     const named = await bastion(tmp, ['dump', String(pid), '--profile', '0.5', '--output', output]);
     assert.equal(named.code, 0, named.stderr);
@@ -187,7 +207,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const pid = running.child.pid!;
     // Listened for from the start: the line may come before the socket is seen.
     const ids = firstLine(running.child);
-    await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+    await waitForWatchdog(tmp, pid);
     const { spinner, sleeper } = JSON.parse(await ids) as { spinner: number; sleeper: number };
     const spinning = fixture('lib/spinning-worker.mjs');
     const text = await bastion(tmp, ['dump', String(pid)]);
@@ -210,7 +230,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     const tmp = scratch(t);
     const { child } = start(t, tmp, fixture('idle.mjs'));
     const pid = child.pid!;
-    await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+    await waitForWatchdog(tmp, pid);
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, `pid ${pid}, main thread: idle, waiting in the event loop (no JavaScript running)\n`);
@@ -226,7 +246,7 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     execFileSync('mkfifo', [fifo]);
     const running = start(t, tmp, fixture('fifo-read.mjs'), { args: [fifo, 'read'] });
     const pid = running.child.pid!;
-    await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+    await waitForWatchdog(tmp, pid);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const text = await bastion(tmp, ['dump', String(pid)]);
     assert.equal(text.code, 0, text.stderr);
@@ -280,14 +300,16 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
     // Killed by a signal it does not handle: nothing runs, and the socket stays...
     const killed = start(t, tmp, fixture('idle.mjs'));
     const killedSocket = socketOf(tmp, killed.child.pid!);
-    await waitFor('the dump socket', () => existsSync(killedSocket));
+    await waitForWatchdog(tmp, killed.child.pid!);
+    assert.equal((await bastion(tmp, ['dump', String(killed.child.pid)])).code, 0);
+    assert.equal(existsSync(killedSocket), true);
     killed.child.kill('SIGTERM');
     await killed.result;
     assert.equal(existsSync(killedSocket), true);
     // ...until the next watchdog of this user starts.
     const next = start(t, tmp, fixture('idle.mjs'));
-    await waitFor('the dump socket', () => existsSync(socketOf(tmp, next.child.pid!)));
-    assert.equal(existsSync(killedSocket), false, 'stale socket of a dead process not removed');
+    await waitForWatchdog(tmp, next.child.pid!);
+    await waitFor('the stale socket removed', () => !existsSync(killedSocket));
   });
 
   describe('errors: one line naming the pid, exit code not 0', () => {
@@ -314,6 +336,20 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       await waitForLine(child, 'ready');
       const result = await bastion(tmp, ['dump', String(child.pid)]);
       assertOneLineError(result, child.pid!, /has no bastion watchdog \(no socket at .*bastion-\d+\.sock\)/);
+    });
+
+    it('a watchdog whose dump socket is off (BASTION_DUMP_SOCKET=0): a wake-up goes unanswered', async (t) => {
+      const tmp = scratch(t);
+      const { child } = start(t, tmp, fixture('idle.mjs'), { env: { BASTION_DUMP_SOCKET: '0' } });
+      const pid = child.pid!;
+      // As another watchdog of this user would have made it (this one, its socket off, makes none):
+      // the CLI leaves its wake-up file there.
+      mkdirSync(join(tmp, `bastion-watchdog-${uid}`), { mode: 0o700, recursive: true });
+      await waitForWatchdog(tmp, pid);
+      const result = await bastion(tmp, ['dump', String(pid)]);
+      assertOneLineError(result, pid, /has no bastion watchdog \(no socket at .*bastion-\d+\.sock\); none appeared within 1500 ms of a wake-up request/);
+      assert.equal(existsSync(socketOf(tmp, pid)), false);
+      assert.equal(existsSync(join(tmp, `bastion-watchdog-${uid}`, `bastion-${pid}.wake`)), false, 'wake-up file left behind');
     });
 
     it("another user's process", async (t) => {
@@ -350,7 +386,9 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       const tmp = scratch(t);
       const { child } = start(t, tmp, fixture('idle.mjs'));
       const pid = child.pid!;
-      await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+      await waitForWatchdog(tmp, pid);
+      // Woken while it runs: a stopped process could not open its socket.
+      assert.equal((await bastion(tmp, ['dump', String(pid)])).code, 0);
       child.kill('SIGSTOP');
       t.after(() => child.kill('SIGCONT'));
       const result = await bastion(tmp, ['dump', String(pid)]);
@@ -362,7 +400,8 @@ describe('bastion dump <pid>', { concurrency: 1 }, () => {
       const tmp = scratch(t);
       const { child } = start(t, tmp, fixture('idle.mjs'));
       const pid = child.pid!;
-      await waitFor('the dump socket', () => existsSync(socketOf(tmp, pid)));
+      await waitForWatchdog(tmp, pid);
+      assert.equal((await bastion(tmp, ['dump', String(pid)])).code, 0);
       chmodSync(join(tmp, `bastion-watchdog-${uid}`), 0o755);
       const result = await bastion(tmp, ['dump', String(pid)]);
       assertOneLineError(result, pid, /is not a private directory of this user/);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { startWatchdog } from 'generator-bastion/watchdog';
 import type { WatchdogOptions } from 'generator-bastion/watchdog';
-import { resolveEnabled } from '../../src/watchdog/options.ts';
+import { resolveEnabled, resolveHandleTracking, resolveHeapSnapshot, resolveOptions } from '../../src/watchdog/options.ts';
 import { fixture, runFixture } from './harness.ts';
 
 const VARIABLES = [
@@ -115,6 +115,26 @@ describe('environment variables (read by the API as defaults)', () => {
       assert.equal(watchdog.dir, `${process.cwd()}/relative/dumps`); // made absolute
     } finally {
       await watchdog.stop();
+    }
+  });
+});
+
+describe('on/off settings: BASTION_DUMP_SOCKET (dumpSocket), BASTION_HANDLE_TRACKING, BASTION_HEAP_SNAPSHOT', () => {
+  it('dumpSocket: on by default; the variable in the usual words; the option, a boolean, wins', () => {
+    assert.equal(resolveOptions({}, {}).dumpSocket, true);
+    assert.equal(resolveOptions({}, { BASTION_DUMP_SOCKET: 'OFF' }).dumpSocket, false);
+    assert.equal(resolveOptions({}, { BASTION_DUMP_SOCKET: 'yes' }).dumpSocket, true);
+    assert.equal(resolveOptions({ dumpSocket: true }, { BASTION_DUMP_SOCKET: 'bogus' }).dumpSocket, true);
+    assert.throws(() => resolveOptions({}, { BASTION_DUMP_SOCKET: 'disabled' }), { name: 'RangeError', message: /^BASTION_DUMP_SOCKET must be one of .* got "disabled" \(string\)$/ });
+    assert.throws(() => resolveOptions({ dumpSocket: 'no' }, {}), { name: 'TypeError', message: 'options.dumpSocket must be a boolean, got "no" (string)' });
+  });
+
+  it('handle tracking and the heap snapshot: off by default, on and off in the usual words, anything else a RangeError', () => {
+    for (const [resolve, variable] of [[resolveHandleTracking, 'BASTION_HANDLE_TRACKING'], [resolveHeapSnapshot, 'BASTION_HEAP_SNAPSHOT']] as const) {
+      assert.equal(resolve({}), false);
+      assert.equal(resolve({ [variable]: 'On' }), true);
+      assert.equal(resolve({ [variable]: '0' }), false);
+      assert.throws(() => resolve({ [variable]: '' }), { name: 'RangeError', message: new RegExp(`^${variable} must be one of`) });
     }
   });
 });

@@ -2,9 +2,9 @@
 // process dies of an uncaught exception (or a fatal error), and on a signal the app names.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 // Built: the module's own imports name .js files.
@@ -28,6 +28,50 @@ function reportsIn(dir: string): Report[] {
 }
 
 describe('diagnostic reports', { concurrency: true }, () => {
+  it('BASTION_HEAP_SNAPSHOT=on: a heap snapshot near the heap limit (in the working directory), and the fatal report in the dump directory', async () => {
+    const result = await runFixture(fixture('heap-exhaust.mjs'), { nodeArgs: ['--max-old-space-size=24'], env: { BASTION_HEAP_SNAPSHOT: 'on' }, timeoutMs: 120_000 });
+    assert.notEqual(result.code, 0, result.stderr.slice(0, 2000));
+    const cwd = dirname(result.dir);
+    const snapshots = readdirSync(cwd).filter((name) => /^Heap\.\d{8}\.\d{6}\.\d+\.0\.\d{3}\.heapsnapshot$/.test(name));
+    assert.equal(snapshots.length, 1, `in ${cwd}: ${readdirSync(cwd).join(', ')}`);
+    // Node says where it wrote it (on stderr); the file is in the DevTools JSON format.
+    assert.ok(result.stderr.includes(`Wrote snapshot to ${join(cwd, snapshots[0]!)}`), result.stderr.slice(0, 2000));
+    const fd = openSync(join(cwd, snapshots[0]!), 'r');
+    const head = Buffer.alloc(32);
+    readSync(fd, head, 0, 32, 0);
+    closeSync(fd);
+    assert.match(head.toString('utf8'), /^\{"snapshot":\{/);
+    const [report] = reportsIn(result.dir);
+    assert.ok(report, `no fatal report in ${result.dir}`);
+    assert.equal(report.header.processId, result.pid);
+    assert.match((report.header as unknown as { event: string }).event, /heap out of memory/);
+  });
+
+  it('without it, no heap snapshot when the heap runs out', async () => {
+    const result = await runFixture(fixture('heap-exhaust.mjs'), { nodeArgs: ['--max-old-space-size=24'], timeoutMs: 120_000 });
+    assert.notEqual(result.code, 0);
+    assert.deepEqual(readdirSync(dirname(result.dir)).filter((name) => name.endsWith('.heapsnapshot')), []);
+    assert.equal(reportsIn(result.dir).length, 1);
+  });
+
+  it('reports in the dump directory are pruned with the dumps (at start): the oldest go, nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bastion-reports-prune-'));
+    try {
+      const names = Array.from({ length: 25 }, (_, i) => `report.20261129.1200${String(i).padStart(2, '0')}.${1000 + i}.0.001.json`);
+      names.forEach((name, i) => {
+        writeFileSync(join(dir, name), '{}');
+        utimesSync(join(dir, name), 1_700_000_000 + i, 1_700_000_000 + i);
+      });
+      writeFileSync(join(dir, 'notes.json'), 'not ours');
+      const undo = configureReports({ dir, dirIsDefault: false, maxDumps: 20, maxDumpBytes: 1024 * 1024 }, undefined);
+      undo();
+      const left = readdirSync(dir).sort();
+      assert.deepEqual(left, [...names.slice(5), 'notes.json'].sort());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an uncaught exception leaves Node\'s report, with its stack, beside the stall dumps', async () => {
     const result = await runFixture(fixture('report-trigger.mjs'), { args: ['throw'] });
     assert.equal(result.code, 1, result.stderr);
@@ -82,7 +126,7 @@ describe('resolveReports', () => {
 
 it('configureReports undoes what it set', () => {
   const before = { ...process.report };
-  const undo = configureReports({ dir: join(tmpdir(), `bastion-reports-${process.pid}`), dirIsDefault: false }, 'SIGUSR2');
+  const undo = configureReports({ dir: join(tmpdir(), `bastion-reports-${process.pid}`), dirIsDefault: false, maxDumps: 20, maxDumpBytes: 50 * 1024 * 1024 }, 'SIGUSR2');
   assert.equal(process.report.reportOnUncaughtException, true);
   undo();
   assert.deepEqual(

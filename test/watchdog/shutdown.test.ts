@@ -2,6 +2,8 @@
 // BASTION_SHUTDOWN_TIMEOUT_MS later is told what keeps it alive and ended with code 1; an app
 // that does not handle the signal dies of it exactly as without the preload.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 // Built: the module's own imports name .js files.
@@ -48,6 +50,26 @@ describe('shutdown hang', { concurrency: true }, () => {
       assert.deepEqual(kinds.filter((kind) => !kind.startsWith('PipeWrap')).sort(), ['TCPServerWrap', 'Timeout'], result.stderr);
     });
   }
+
+  it('with BASTION_HANDLE_TRACKING on, gives the file:line where the leaked server and interval were created', async () => {
+    const result = await signalled('leak', 'SIGTERM', { BASTION_HANDLE_TRACKING: 'on' });
+    assert.equal(result.code, 1, result.stderr);
+    assert.ok(HANG_LINE.test(result.stderr), result.stderr);
+    const script = fixture('shutdown.mjs');
+    const lines = readFileSync(script, 'utf8').split('\n');
+    const lineOf = (text: string): number => lines.findIndex((line) => line.includes(text)) + 1;
+    const url = pathToFileURL(script).href.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // The kind, then the app's frame first: where the app's own code made the handle.
+    const created = (kind: string, line: number): RegExp => new RegExp(`\\n {2}${kind} created\\n {4}at (?:\\S+ \\()?${url}:${line}:\\d+\\)?\\n`);
+    assert.match(result.stderr, created('TCPServerWrap', lineOf('createServer().listen(')), result.stderr);
+    assert.match(result.stderr, created('Timeout', lineOf('const interval = setInterval(')), result.stderr);
+  });
+
+  it('lists no creation stacks with handle tracking off (the default)', async () => {
+    const result = await signalled('leak', 'SIGTERM');
+    assert.equal(result.code, 1, result.stderr);
+    assert.doesNotMatch(result.stderr, / created\n/);
+  });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`leaves ${signal} to kill an app that has no listener for it`, async () => {

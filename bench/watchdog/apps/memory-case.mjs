@@ -1,18 +1,23 @@
-// One measured process of memory-floor.ts: starts nothing, a bare worker thread, or bastion's
-// watchdog, settles, and prints its RSS and anonymous memory (MiB) from /proc/self/smaps_rollup.
+// One measured process of memory-floor.ts: an app (an empty script, or a node:http server that
+// listens on loopback and waits), with nothing more, with a bare worker thread started by the app,
+// or with bastion's watchdog preloaded by the caller (`node --import generator-bastion/watchdog/register`).
+// It settles, then prints its RSS and anonymous memory (MiB) from /proc/self/smaps_rollup.
 // Plain JavaScript: a .ts entry would load Node's type stripper, ~19 MiB that no real service has.
 import { readFileSync } from 'node:fs';
 
 const SETTLE_MS = 1500;
-const [, , name, register] = process.argv;
+const [, , app, name] = process.argv;
 
+if (app === 'http') {
+  const { createServer } = await import('node:http');
+  createServer((request, response) => response.end('ok')).listen(0, '127.0.0.1').unref();
+} else if (app !== 'empty') {
+  throw new Error(`unknown app ${app}`);
+}
 if (name === 'bare worker') {
   const { Worker } = await import('node:worker_threads');
   new Worker('setInterval(() => {}, 1000)', { eval: true }).unref();
-} else if (name === 'bastion') {
-  const { startWatchdog } = await import(register);
-  startWatchdog({ timeoutMs: 30_000 });
-} else if (name !== 'none') {
+} else if (name !== 'none' && name !== 'preload') {
   throw new Error(`unknown case ${name}`);
 }
 await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));

@@ -50,6 +50,7 @@ const installers = {
   // bastion is preloaded by run.ts with --import; the baselines install nothing.
   baseline: () => {},
   bastion: () => {},
+  'bastion-tracking': () => {},
   fastify: () => {},
   'trace-sigint': () => {},
 

@@ -90,6 +90,7 @@ async function countOne(subject: Subject, load: AppProcess, options: Instruction
       BENCH_THRESHOLD_MS: String(STEADY_STATE_THRESHOLD_MS),
       BASTION_WATCHDOG_TIMEOUT_MS: String(STEADY_STATE_THRESHOLD_MS),
       BASTION_WATCHDOG_DIR: dir,
+      ...subject.env,
     },
     ipc: true,
   });

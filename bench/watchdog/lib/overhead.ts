@@ -83,6 +83,7 @@ async function startServer(subject: Subject, options: OverheadOptions, dumpDir: 
       BENCH_SINK_URL: options.sinkDsn,
       BASTION_WATCHDOG_TIMEOUT_MS: String(options.thresholdMs),
       BASTION_WATCHDOG_DIR: dumpDir,
+      ...subject.env,
     },
     ipc: true,
   });

@@ -14,11 +14,13 @@ export type ReportChannel = 'dump-dir' | 'sink' | 'stdout' | 'sigint' | 'none';
 export interface Subject {
   id: string;
   label: string;
-  /** The subject the overhead ratio is taken against (same server framework). */
-  baseline: 'baseline' | 'fastify';
+  /** The subject the overhead ratio is taken against (same server framework; bastion for an opt-in hook's own cost). */
+  baseline: 'baseline' | 'fastify' | 'bastion';
   channel: ReportChannel;
   /** Extra node flags (bastion's preload, --trace-sigint). */
   nodeArgs: (context: SubjectContext) => string[];
+  /** Extra environment (an opt-in bastion setting). */
+  env?: Record<string, string>;
   /** The package versions under test, for the report. */
   packages: string[];
   /** Include in the valgrind instruction-count pass (slow: only the headline pair). */
@@ -39,6 +41,16 @@ export const SUBJECTS: readonly Subject[] = [
     baseline: 'baseline',
     channel: 'dump-dir',
     nodeArgs: ({ bastionRegister }) => ['--import', bastionRegister],
+    packages: [],
+    countInstructions: true,
+  },
+  {
+    id: 'bastion-tracking',
+    label: 'bastion, BASTION_HANDLE_TRACKING=on',
+    baseline: 'bastion',
+    channel: 'dump-dir',
+    nodeArgs: ({ bastionRegister }) => ['--import', bastionRegister],
+    env: { BASTION_HANDLE_TRACKING: 'on' },
     packages: [],
     countInstructions: true,
   },

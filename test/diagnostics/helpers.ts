@@ -1,9 +1,9 @@
 // Real stall dumps and CPU profiles for the viewer's tests: the watchdog preloaded into a fixture
 // that stalls, with `node --cpu-prof`, and the `bastion` command run as a process from dist/.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fixture, runFixture, startFixture } from '../watchdog/harness.ts';
+import { fixture, runFixture, startFixture, waitForWatchdog } from '../watchdog/harness.ts';
 import type { StallDump } from '../watchdog/harness.ts';
 
 const bin = new URL('../../dist/cli/index.js', import.meta.url).pathname;
@@ -95,12 +95,7 @@ export async function makeOnDemandDump(tmp: string, name: string, script: string
   try {
     const firstLine = await lineFrom(running.child.stdout!);
     const pid = running.child.pid!;
-    const socket = join(tmp, `bastion-watchdog-${process.getuid?.() ?? 0}`, `bastion-${pid}.sock`);
-    const deadline = Date.now() + 15_000;
-    while (!existsSync(socket)) {
-      if (Date.now() > deadline) throw new Error(`no dump socket at ${socket}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await waitForWatchdog(tmp, pid);
     const { code, stdout, stderr } = bastion(['dump', String(pid), '--json'], { TMPDIR: tmp });
     if (code !== 0) throw new Error(`bastion dump ${pid} --json failed: ${stderr}`);
     return { path: writeInput(tmp, name, stdout), firstLine };

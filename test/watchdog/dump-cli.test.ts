@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import type { TestContext } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { OnDemandDump } from 'generator-bastion/watchdog';
-import { fixture, markedLine, runFixture, startFixture, waitForDumps } from './harness.ts';
+import { fixture, markedLine, runFixture, startFixture, waitFor, waitForDumps, waitForWatchdog } from './harness.ts';
 import type { RunningFixture } from './harness.ts';
 
 
@@ -66,32 +66,6 @@ function start(t: TestContext, tmp: string, script: string, options: Parameters<
     await running.result.catch(() => {});
   });
   return running;
-}
-
-// Node 24 and later name a worker's thread after it (Linux cuts the name to 15 bytes); 22 does not.
-const NAMES_THREADS = Number(process.versions.node.split('.')[0]) >= 24;
-
-/**
- * The watchdog thread is up and has made the private directory under the test's own TMPDIR (its
- * first act), where `bastion dump` leaves its wake-up file: it opens its socket only when asked.
- */
-async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
-  const named = (): boolean => {
-    try {
-      return readdirSync(`/proc/${pid}/task`).some((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'bastion-watchdo');
-    } catch {
-      return false;
-    }
-  };
-  await waitFor('the watchdog thread', () => (!NAMES_THREADS || named()) && existsSync(join(tmp, `bastion-watchdog-${uid}`)));
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function waitForLine(child: ChildProcess, line: string): Promise<void> {

@@ -2,7 +2,7 @@
 // directory, and hands back what a test asserts on: exit, output, timing and the parsed dumps.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -225,4 +225,30 @@ export function markedLine(file: string, marker = 'stall-site'): { line: number;
   const found = lines.flatMap((text, index) => (text.includes(marker) ? [{ line: index + 1, text }] : []));
   if (found.length !== 1) throw new Error(`expected one line marked ${marker} in ${file}, found ${found.length}`);
   return found[0]!;
+}
+
+// Node 24 and later name a worker's thread after it (Linux cuts the name to 15 bytes); 22 does not.
+const NAMES_THREADS = Number(process.versions.node.split('.')[0]) >= 24;
+
+/**
+ * The watchdog thread is up and has made the private directory under the test's own TMPDIR (its
+ * first act), where `bastion dump` leaves its wake-up file: it opens its socket only when asked.
+ */
+export async function waitForWatchdog(tmp: string, pid: number): Promise<void> {
+  const named = (): boolean => {
+    try {
+      return readdirSync(`/proc/${pid}/task`).some((tid) => readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'bastion-watchdo');
+    } catch {
+      return false;
+    }
+  };
+  await waitFor('the watchdog thread', () => (!NAMES_THREADS || named()) && existsSync(join(tmp, `bastion-watchdog-${process.getuid?.() ?? 0}`)));
+}
+
+export async function waitFor(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }

@@ -542,6 +542,7 @@ createRuleTester().run('no-shell-exec', rule, {
       String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w .;-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); cp.exec("git show " + r); };`,
       String.raw`const cp = require("child_process"); function isDb(s) { return typeof s === "string" || /^[a-z0-9_]+$/.test(s); } module.exports = (d) => { if (isDb(d)) cp.exec("dropdb " + d); };`,
       String.raw`const cp = require("child_process"); function shq(s) { arguments[0] = s + ";id"; return "'" + s.replace(/'/g, "'\\''") + "'"; } module.exports = (f) => cp.exec("cat " + shq(f));`,
+      String.raw`const cp = require("child_process"); function shq(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; } shq = (s) => s; module.exports = (f) => cp.exec("cat " + shq(f));`,
       String.raw`const cp = require("child_process"); const { isRef } = require("./refs"); module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); cp.exec("git show " + r); };`,
       String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w.-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); r = r + process.argv[2]; cp.exec("git show " + r); };`,
       String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w.-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) console.error("bad"); cp.exec("git show " + r); };`,

@@ -175,6 +175,8 @@ function findParameterIndex(sourceCode: SourceCode, node: ESTree.Node): number {
 export function findLocalFunction(sourceCode: SourceCode, callee: ESTree.Identifier): ESTree.Function | undefined {
   const variable = resolveVariable(sourceCode, callee);
   const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  // `function f() {}` then `f = other`: the name no longer calls that body.
+  if (definition?.type === 'FunctionName' && variable?.references.some((reference) => reference.isWrite())) return undefined;
   const fn =
     definition?.type === 'FunctionName'
       ? definition.node

@@ -549,6 +549,10 @@ createRuleTester().run('no-shell-exec', rule, {
       String.raw`const cp = require("child_process"); module.exports = (t) => { var q = "'" + t.replace(/'/g, "'\\''") + "'"; var q = t; cp.exec("echo " + q); };`,
       String.raw`const cp = require("child_process"); module.exports = (ts) => { let q = "''"; for (const t of ts) { cp.exec("echo " + q); q = t; } };`,
       String.raw`const cp = require("child_process"); module.exports = (t) => { let q = "'" + t.replace(/'/g, "'\\''") + "'"; if (t.length > 9) q = t; cp.exec("echo " + q); };`,
+      // Quoted, but inside double quotes or after an odd quote: the value's own quotes open it.
+      String.raw`const cp = require("child_process"); module.exports = (t) => { const q = "'" + t.replace(/'/g, "'\\''") + "'"; cp.exec('echo "' + q + '"'); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => { const q = "'" + t.replace(/'/g, "'\\''") + "'"; cp.exec("echo '" + q); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => cp.exec('echo "' + "'" + t.replace(/'/g, "'\\''") + "'");`,
     ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
     // The rule's defaults (and configs.strict) still report what a local function sanitizes.
     dataCommand(

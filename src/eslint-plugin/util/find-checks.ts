@@ -37,9 +37,10 @@ export function isNeutralized(sourceCode: SourceCode, node: ESTree.Node, call: E
   if (isShellQuoted(sourceCode, target)) return true;
   switch (target.type) {
     case 'TemplateLiteral':
-      return target.expressions.every(next);
+      return target.quasis.every((quasi) => isPlainText(quasi.value.cooked)) && target.expressions.every(next);
     case 'BinaryExpression':
-      return target.operator === '+' && target.left.type !== 'PrivateIdentifier' && next(target.left) && next(target.right);
+      if (target.operator !== '+' || target.left.type === 'PrivateIdentifier') return false;
+      return isPlainPart(sourceCode, target.left) && isPlainPart(sourceCode, target.right) && next(target.left) && next(target.right);
     case 'Identifier': {
       const variable = resolveVariable(sourceCode, target);
       if (variable && isMutatedInPlace(variable)) return false;
@@ -218,6 +219,21 @@ function findAssignedValue(context: ReachingContext, statement: ESTree.Statement
   return value;
 }
 
+/**
+ * Constant text around data that leaves the shell outside any quote: no double quote, backslash or
+ * backtick, and single quotes in pairs. Inside `"..."`, or after an odd `'`, a quoted value's own
+ * quotes would open the value to the shell (`'echo "' + quoted + '"'` expands `$(...)`).
+ */
+function isPlainText(text: string | null | undefined): boolean {
+  if (typeof text !== 'string') return false;
+  return !/["\\`]/u.test(text) && (text.match(/'/gu)?.length ?? 0) % 2 === 0;
+}
+
+function isPlainPart(sourceCode: SourceCode, node: ESTree.Node): boolean {
+  const value = getStaticValue(node as never, sourceCode.getScope(node))?.value;
+  return typeof value !== 'string' || isPlainText(value);
+}
+
 /** `"'" + s.replace(/'/g, "'\\''") + "'"`: a value in single quotes with each quote escaped. */
 function isShellQuoted(sourceCode: SourceCode, node: ESTree.Node): boolean {
   if (node.type !== 'BinaryExpression' || node.operator !== '+' || node.left.type !== 'BinaryExpression') return false;
@@ -226,6 +242,7 @@ function isShellQuoted(sourceCode: SourceCode, node: ESTree.Node): boolean {
   const before = getStaticValue(open as never, sourceCode.getScope(open))?.value;
   const after = getStaticValue(node.right as never, sourceCode.getScope(node.right))?.value;
   if (typeof before !== 'string' || !before.endsWith("'") || typeof after !== 'string' || !after.startsWith("'")) return false;
+  if (!isPlainText(before.slice(0, -1)) || !isPlainText(after.slice(1))) return false;
   const replace = unwrapExpression(value);
   if (replace.type !== 'CallExpression' || replace.callee.type !== 'MemberExpression') return false;
   if (getStaticKeyName(replace.callee.property, replace.callee.computed) !== 'replace') return false;

@@ -134,6 +134,20 @@ createRuleTester().run('no-shell-exec', rule, {
       'const cp = require("child_process"); module.exports = (name) => { if (/[^A-Za-z0-9_.-]/.test(name)) throw new Error("bad"); cp.exec("git checkout " + name); };',
       'const cp = require("child_process"); module.exports = (n) => { if (typeof n === "number") cp.exec("kill -9 " + n); if (!isNaN(+n)) cp.exec("kill " + n); };',
     ].map((code) => ({ code, options: [{ allowConstantCommands: true }] })),
+    // The same through a function of this file: a sanitizer whose every return is quoted or
+    // checked, a predicate whose every return is an allow-list test (behind `throw`, `return` or
+    // `process.exit()`), an allow-list in a group, a local assigned again before the call.
+    ...[
+      String.raw`const cp = require("child_process"); const shq = (s) => "'" + s.replace(/'/g, "'\\''") + "'"; module.exports = (msg) => cp.exec("git commit -m " + shq(msg));`,
+      String.raw`const cp = require("child_process"); function arg(s) { if (/[^\w.-]/.test(s)) { s = "'" + s.replace(/'/g, "'\\''") + "'"; s = s.replace(/^(?:'')+/g, ""); } return s; } module.exports = (f) => { const a = arg(f); cp.exec("cat " + a); };`,
+      String.raw`const cp = require("child_process"); function ref(s) { if (!/^[\w.\/-]{1,100}$/.test(s)) throw new TypeError("bad ref"); return s; } module.exports = (r) => cp.exec("git show " + ref(r));`,
+      String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w.\/-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); function isRef(s) { if (s.length > 100) return false; return /^[\w.\/-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) { console.error("bad ref"); process.exit(2); } cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); function hasJunk(s) { return /[^a-z0-9-]/.test(s); } module.exports = (r) => { if (hasJunk(r)) return; cp.exec("git branch -D " + r); };`,
+      String.raw`const cp = require("child_process"); function isDb(s) { return typeof s === "string" && /^[a-z0-9_]+$/.test(s); } module.exports = (d) => { if (isDb(d)) cp.exec("dropdb " + d); };`,
+      String.raw`const cp = require("child_process"); module.exports = (n) => { if (!/^([a-z0-9]+)?$/.test(n)) process.exit(1); cp.exec("userdel " + n); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => { var q = t; cp.execFile("echo", [q]); var q = "'" + t.replace(/'/g, "'\\''") + "'"; cp.exec("echo " + q); };`,
+    ].map((code) => ({ code, options: [{ allowConstantCommands: true }] })),
     // A local wrapper called without a shell, and one that is not called here.
     'const cp = require("child_process"); function run(file, args) { return cp.spawn(file, args); } run("git", ["log", req.query.ref]);',
     'const cp = require("child_process"); export function run(file, args) { return cp.spawn(file, args); }',
@@ -518,6 +532,33 @@ createRuleTester().run('no-shell-exec', rule, {
       'const cp = require("child_process"); module.exports = (n) => { if (!isNaN(parseInt(n))) cp.exec("kill " + n); };',
       'const cp = require("child_process"); module.exports = (name) => { if (isSafeName(name)) cp.exec("git checkout " + name); };',
     ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
+    // Near misses of the local functions: one that strips a disallow-list, one that quotes only the
+    // first quote, a predicate with a loose list, one that reads `arguments`, one from another
+    // module; a check the name is assigned after; an `if` that logs and goes on; a local assigned
+    // again with data, or inside a loop.
+    ...[
+      String.raw`const cp = require("child_process"); function strip(s) { return s.replace(/[;&|$]/g, ""); } module.exports = (f) => cp.exec("cat " + strip(f));`,
+      String.raw`const cp = require("child_process"); function shq(s) { return "'" + s.replace(/'/, "'\\''") + "'"; } module.exports = (f) => cp.exec("cat " + shq(f));`,
+      String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w .;-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); function isDb(s) { return typeof s === "string" || /^[a-z0-9_]+$/.test(s); } module.exports = (d) => { if (isDb(d)) cp.exec("dropdb " + d); };`,
+      String.raw`const cp = require("child_process"); function shq(s) { arguments[0] = s + ";id"; return "'" + s.replace(/'/g, "'\\''") + "'"; } module.exports = (f) => cp.exec("cat " + shq(f));`,
+      String.raw`const cp = require("child_process"); function shq(s) { return "'" + s.replace(/'/g, "'\\''") + "'"; } shq = (s) => s; module.exports = (f) => cp.exec("cat " + shq(f));`,
+      String.raw`const cp = require("child_process"); const { isRef } = require("./refs"); module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w.-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) throw new Error("bad"); r = r + process.argv[2]; cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); function isRef(s) { return /^[\w.-]+$/.test(s); } module.exports = (r) => { if (!isRef(r)) console.error("bad"); cp.exec("git show " + r); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => { var q = "'" + t.replace(/'/g, "'\\''") + "'"; var q = t; cp.exec("echo " + q); };`,
+      String.raw`const cp = require("child_process"); module.exports = (ts) => { let q = "''"; for (const t of ts) { cp.exec("echo " + q); q = t; } };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => { let q = "'" + t.replace(/'/g, "'\\''") + "'"; if (t.length > 9) q = t; cp.exec("echo " + q); };`,
+      // Quoted, but inside double quotes or after an odd quote: the value's own quotes open it.
+      String.raw`const cp = require("child_process"); module.exports = (t) => { const q = "'" + t.replace(/'/g, "'\\''") + "'"; cp.exec('echo "' + q + '"'); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => { const q = "'" + t.replace(/'/g, "'\\''") + "'"; cp.exec("echo '" + q); };`,
+      String.raw`const cp = require("child_process"); module.exports = (t) => cp.exec('echo "' + "'" + t.replace(/'/g, "'\\''") + "'");`,
+    ].map((code) => ({ ...dataCommand(code, 'child_process.exec'), options: [{ allowConstantCommands: true }] })),
+    // The rule's defaults (and configs.strict) still report what a local function sanitizes.
+    dataCommand(
+      String.raw`const cp = require("child_process"); const shq = (s) => "'" + s.replace(/'/g, "'\\''") + "'"; module.exports = (msg) => cp.exec("git commit -m " + shq(msg));`,
+      'child_process.exec',
+    ),
     // The module kept in a local object literal.
     dataCommand('var tools = { cp: require("child_process") }; tools.cp.exec("rm -rf " + name);', 'child_process.exec'),
     // A local wrapper that passes its parameters on: judged where it is called.

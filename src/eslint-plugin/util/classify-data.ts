@@ -167,19 +167,31 @@ function findParameterIndex(sourceCode: SourceCode, node: ESTree.Node): number {
   return fn.params.findIndex((param) => param.type === 'Identifier' && param.name === node.name);
 }
 
-/** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */
-function findLocalReturns(sourceCode: SourceCode, callee: ESTree.Identifier): (ESTree.Node | null)[] | undefined {
+/**
+ * The function a name calls when it is declared once in this file (`function f() {}`, or a
+ * `const`/`let`/`var` holding a function expression and never assigned again); undefined for
+ * anything else: an import, a parameter, a global.
+ */
+export function findLocalFunction(sourceCode: SourceCode, callee: ESTree.Identifier): ESTree.Function | undefined {
   const variable = resolveVariable(sourceCode, callee);
   const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  // `function f() {}` then `f = other`: the name no longer calls that body.
+  if (definition?.type === 'FunctionName' && variable?.references.some((reference) => reference.isWrite())) return undefined;
   const fn =
     definition?.type === 'FunctionName'
       ? definition.node
       : variable && definition?.type === 'Variable'
         ? getSingleInitializer(variable)
         : undefined;
-  if (fn?.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return [fn.body];
   if (fn?.type !== 'FunctionDeclaration' && fn?.type !== 'FunctionExpression' && fn?.type !== 'ArrowFunctionExpression') return undefined;
-  if (fn.async || fn.generator) return undefined;
+  return fn;
+}
+
+/** What a local function can return (its `return` arguments, an arrow's body); undefined when unknown. */
+export function findLocalReturns(sourceCode: SourceCode, callee: ESTree.Identifier): (ESTree.Node | null)[] | undefined {
+  const fn = findLocalFunction(sourceCode, callee);
+  if (fn?.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return [fn.body];
+  if (!fn || fn.async || fn.generator) return undefined;
   const returned: (ESTree.Node | null)[] = [];
   const visit = (node: ESTree.Node): void => {
     if (node.type === 'ReturnStatement') returned.push(node.argument ?? null);

@@ -6,7 +6,7 @@ import n from 'eslint-plugin-n';
 import regexp from 'eslint-plugin-regexp';
 import security from 'eslint-plugin-security';
 import globals from 'globals';
-import { findTypeScriptParser } from './typescript-parser.js';
+import { findParser } from './parser.js';
 
 /** The files the configs apply to: JavaScript and TypeScript, with or without JSX. */
 const LINTED_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
@@ -45,9 +45,10 @@ const STRICT_RULES: Linter.RulesRecord = {
 
 /** The recommended and strict configs, registering `bastion` as the plugin. */
 export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
-  // Without typescript-eslint, ESLint's default parser handles .js/.jsx and TypeScript users add
+  // With typescript-eslint installed: its parser for TypeScript, espree for JavaScript (parser.ts).
+  // Without it, ESLint's default parser handles .js/.jsx and TypeScript users add
   // `tseslint.configs.base` (docs/eslint-plugin.md).
-  const parser = findTypeScriptParser();
+  const parser = findParser();
   const base = (name: string, rules: Linter.RulesRecord): Linter.Config => ({
     name: `bastion/${name}`,
     files: LINTED_FILES,

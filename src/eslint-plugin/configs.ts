@@ -18,7 +18,8 @@ const RECOMMENDED_RULES: Linter.RulesRecord = {
   'bastion/no-shell-exec': ['error', { allowConstantCommands: true }],
   'bastion/no-unsafe-deserialization': 'error',
   'regexp/no-super-linear-backtracking': 'error',
-  'security/detect-bidi-characters': 'error',
+  // eslint-plugin-security's detect-bidi-characters, run only where the text has such a character (rules/detect-bidi-characters.ts).
+  'bastion/detect-bidi-characters': 'error',
   'security/detect-buffer-noassert': 'error',
   'security/detect-new-buffer': 'error',
   'security/detect-pseudoRandomBytes': 'error',

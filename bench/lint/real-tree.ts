@@ -9,8 +9,9 @@
 //                             checked by hand. Exit code 1 on any rule crash.
 //   speed [step] [rounds]     CPU and wall time of ESLint's recommended alone and with bastion's
 //                             recommended (and its variants) on every step-th file <= 1 MB (default
-//                             3, 2 rounds), interleaved in chunks so that load falls on all alike;
+//                             12, 1 round), interleaved in chunks so that load falls on all alike;
 //                             then ESLint's per-rule times (stats).
+//   stats [step]              ESLint's per-rule times alone (the end of `speed`).
 //   count [step]              instructions per subject, each in its own process under valgrind's
 //                             callgrind, counting the linting only (not start-up, not the warm-up
 //                             pass): the figure that does not depend on what else the machine runs.
@@ -69,6 +70,8 @@ export const SUBJECTS: Readonly<Record<string, readonly Linter.Config[]>> = {
   'core + recommended, security/detect-bidi-characters': [js.configs.recommended, unguardedBidi],
   'core + recommended before (ts parser for .js, security bidi)': [js.configs.recommended, before],
 };
+
+const STATS_SUBJECTS = new Set(['core + recommended', 'core + recommended, security/detect-bidi-characters']);
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)} %`;
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
@@ -134,8 +137,8 @@ function check(seed: number, perRule: number): void {
     console.log(`  ${wrapper} (${users.length}): ${users.map((pkg) => `${pkg} (${findingsIn(pkg)})`).join(', ')}`);
   }
 
-  // The sample: `perRule` reports of each rule, drawn with the seed, each with its context.
-  const random = seededRandom(seed);
+  // The sample: `perRule` reports of each rule, each with its context, drawn with a generator seeded
+  // by the seed and the rule id, so that a rule's sample stays the same when other rules change.
   const texts = new Map(files.map((file) => [file.path, file.text]));
   const lines: string[] = [
     `# Hand-check sample: configs.recommended on the real tree (seed ${seed}, up to ${perRule} per rule)`,
@@ -147,7 +150,7 @@ function check(seed: number, perRule: number): void {
   for (const ruleId of Object.keys(sortedCounts)) {
     const ofRule = findings.filter((finding) => finding.ruleId === ruleId);
     lines.push(`## ${ruleId}: ${ofRule.length} reports, ${Math.min(perRule, ofRule.length)} drawn`, '');
-    for (const finding of sampleOf(ofRule, perRule, random)) {
+    for (const finding of sampleOf(ofRule, perRule, seededRandom(hashOf(`${seed}:${ruleId}`)))) {
       const text = texts.get(finding.file) ?? '';
       const where = `${relative(root, finding.file)}:${finding.line}:${finding.column}`;
       const context = [-2, -1, 0, 1, 2]
@@ -167,6 +170,13 @@ function check(seed: number, perRule: number): void {
   );
   console.log(`wrote ${base}-sample.md and ${base}.json`);
   if (crashes.length > 0) process.exitCode = 1;
+}
+
+/** FNV-1a: a 32-bit seed from a string. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
 }
 
 /** The timed files: every step-th lintable file up to 1 MB (bundles would time mostly the parser). */
@@ -233,9 +243,19 @@ function speed(step: number, rounds: number): void {
     })),
   );
 
-  // ESLint's own per-rule and parse times (stats: true), one pass per subject.
-  console.log('\nESLint stats, one pass: parse and per-rule times, ms');
+  ruleStats(files);
+}
+
+/**
+ * ESLint's own per-rule and parse times (stats: true), one pass each of the two subjects that hold
+ * every rule: bastion's recommended with the guarded and with the upstream bidi rule.
+ */
+function ruleStats(files: readonly TreeFile[]): void {
+  const names = Object.keys(SUBJECTS);
+  const configs = names.map((name) => configsFor(SUBJECTS[name] ?? []));
+  console.log(`\nESLint stats, one pass over ${files.length} files: parse and per-rule times, ms`);
   for (const [index, name] of names.entries()) {
+    if (!STATS_SUBJECTS.has(name)) continue;
     const linter = new Linter({ cwd: '/' });
     let parseMs = 0;
     const rulesMs: Record<string, number> = {};
@@ -313,7 +333,11 @@ switch (command) {
     break;
   case 'speed':
     ensureTree();
-    speed(intArg(args[0], 3, 'step'), intArg(args[1], 2, 'rounds'));
+    speed(intArg(args[0], 12, 'step'), intArg(args[1], 1, 'rounds'));
+    break;
+  case 'stats':
+    ensureTree();
+    ruleStats(timedFiles(intArg(args[0], 12, 'step')));
     break;
   case 'count':
     ensureTree();
@@ -323,5 +347,5 @@ switch (command) {
     await countChild(args[0] ?? '', intArg(args[1], 30, 'step'), args[2] ?? '');
     break;
   default:
-    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | count [step]>');
+    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step]>');
 }

@@ -130,10 +130,12 @@ export function verifyLikeNode(
   configs: Record<SourceType, Linter.Config[]>,
   { stats = false }: VerifyOptions = {},
 ): Linter.LintMessage[] {
-  const options = { filename: file.path, allowInlineConfig: false, stats };
-  const messages = linter.verify(file.text, configs[file.sourceType], options);
+  const options = { filename: file.path, allowInlineConfig: false, stats, fix: false };
+  // ESLint records stats in verifyAndFix() only (verify() with stats throws); without fixes it is one verify().
+  const verify = (config: Linter.Config[]) => (stats ? linter.verifyAndFix(file.text, config, options).messages : linter.verify(file.text, config, options));
+  const messages = verify(configs[file.sourceType]);
   if (file.sourceType !== 'commonjs' || !messages.some((message) => message.fatal)) return messages;
-  return linter.verify(file.text, configs.module, options);
+  return verify(configs.module);
 }
 
 /** A line of context, at most `width` characters around a column (minified lines run to megabytes). */

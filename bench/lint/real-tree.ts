@@ -12,9 +12,10 @@
 //                             12, 1 round), interleaved in chunks so that load falls on all alike;
 //                             then ESLint's per-rule times (stats).
 //   stats [step]              ESLint's per-rule times alone (the end of `speed`).
-//   count [step]              instructions per subject, each in its own process under valgrind's
-//                             callgrind, counting the linting only (not start-up, not the warm-up
-//                             pass): the figure that does not depend on what else the machine runs.
+//   count [step] [subject...] instructions per subject (or only the ones named), each in its own
+//                             process under valgrind's callgrind with node --predictable,
+//                             counting the linting only (not start-up, not the warm-up pass): the
+//                             figure that does not depend on what else the machine runs.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -290,16 +291,28 @@ async function countChild(name: string, step: number, go: string): Promise<void>
 }
 
 /** Instructions for the linting of each subject, each run in a child process under callgrind. */
-async function count(step: number): Promise<void> {
+async function count(step: number, only: readonly string[]): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bastion-callgrind-'));
   const totals: Record<string, number> = {};
-  for (const name of Object.keys(SUBJECTS)) {
+  for (const name of Object.keys(SUBJECTS).filter((subject) => only.length === 0 || only.includes(subject))) {
     const out = join(work, `${name.replace(/\W+/g, '-')}.out`);
     const go = join(work, 'go');
     rmSync(go, { force: true });
     const child = spawn(
       'valgrind',
-      ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, fileURLToPath(import.meta.url), 'count-child', name, String(step), go],
+      [
+        '--tool=callgrind',
+        '--instr-atstart=no',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        // One thread for V8's compiler and GC, and no randomness: the same count for the same work.
+        '--predictable',
+        fileURLToPath(import.meta.url),
+        'count-child',
+        name,
+        String(step),
+        go,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -341,11 +354,11 @@ switch (command) {
     break;
   case 'count':
     ensureTree();
-    await count(intArg(args[0], 30, 'step'));
+    await count(intArg(args[0], 30, 'step'), args.slice(1));
     break;
   case 'count-child':
     await countChild(args[0] ?? '', intArg(args[1], 30, 'step'), args[2] ?? '');
     break;
   default:
-    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step]>');
+    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step] [subject...]>');
 }

@@ -13,9 +13,13 @@ export default tseslint.config(
   {
     languageOptions: { globals: globals.node },
     rules: {
-      '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Needs typescript-eslint's parser services, and bastion's config parses JavaScript with espree.
+    files: ['**/*.{ts,mts,cts,tsx}'],
+    rules: { '@typescript-eslint/consistent-type-imports': 'error' },
   },
   {
     // Sync I/O is the right tool where nothing else waits on the thread: tests, benchmarks and

@@ -6,7 +6,7 @@ import n from 'eslint-plugin-n';
 import regexp from 'eslint-plugin-regexp';
 import security from 'eslint-plugin-security';
 import globals from 'globals';
-import { findTypeScriptParser } from './typescript-parser.js';
+import { findParser } from './parser.js';
 
 /** The files the configs apply to: JavaScript and TypeScript, with or without JSX. */
 const LINTED_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
@@ -18,7 +18,8 @@ const RECOMMENDED_RULES: Linter.RulesRecord = {
   'bastion/no-shell-exec': ['error', { allowConstantCommands: true }],
   'bastion/no-unsafe-deserialization': 'error',
   'regexp/no-super-linear-backtracking': 'error',
-  'security/detect-bidi-characters': 'error',
+  // eslint-plugin-security's detect-bidi-characters, run only where the text has such a character (rules/detect-bidi-characters.ts).
+  'bastion/detect-bidi-characters': 'error',
   'security/detect-buffer-noassert': 'error',
   'security/detect-new-buffer': 'error',
   'security/detect-pseudoRandomBytes': 'error',
@@ -45,9 +46,10 @@ const STRICT_RULES: Linter.RulesRecord = {
 
 /** The recommended and strict configs, registering `bastion` as the plugin. */
 export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
-  // Without typescript-eslint, ESLint's default parser handles .js/.jsx and TypeScript users add
+  // With typescript-eslint installed: its parser for TypeScript, espree for JavaScript (parser.ts).
+  // Without it, ESLint's default parser handles .js/.jsx and TypeScript users add
   // `tseslint.configs.base` (docs/eslint-plugin.md).
-  const parser = findTypeScriptParser();
+  const parser = findParser();
   const base = (name: string, rules: Linter.RulesRecord): Linter.Config => ({
     name: `bastion/${name}`,
     files: LINTED_FILES,

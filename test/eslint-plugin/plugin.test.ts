@@ -301,3 +301,79 @@ describe('configs in a real ESLint', () => {
     });
   }
 });
+
+describe('the parser each file gets', () => {
+  // typescript-eslint's parser hands rules its parser services (a map to TypeScript's nodes); espree,
+  // ESLint's default parser, hands them none. JavaScript parsed by typescript-eslint cost twice the
+  // lint time on a real tree (docs/eslint-plugin.md#speed).
+  const parsedBy: string[] = [];
+  const probe: Linter.Config = {
+    plugins: {
+      probe: {
+        rules: {
+          parser: {
+            create(context) {
+              const { parserServices } = context.sourceCode as unknown as { parserServices: object };
+              parsedBy.push('esTreeNodeToTSNodeMap' in parserServices ? 'typescript-eslint' : 'espree');
+              return {};
+            },
+          },
+        },
+      },
+    },
+    rules: { 'probe/parser': 'error' },
+  };
+  const parserOf = (filename: string, code = 'const answer = 42;\nconsole.log(answer);\n'): { parser: string | undefined; fatal: string[] } => {
+    parsedBy.length = 0;
+    const messages = new Linter().verify(code, [plugin.configs.recommended, probe], { filename });
+    return { parser: parsedBy[0], fatal: messages.filter((message) => message.fatal).map((message) => message.message) };
+  };
+
+  for (const filename of ['app.js', 'app.mjs', 'app.cjs', 'app.jsx']) {
+    it(`gives ${filename} ESLint's default parser, espree`, () => {
+      assert.deepEqual(parserOf(filename), { parser: 'espree', fatal: [] });
+    });
+  }
+  for (const filename of ['app.ts', 'app.mts', 'app.cts', 'app.tsx', 'types.d.ts']) {
+    it(`gives ${filename} typescript-eslint's parser`, () => {
+      assert.deepEqual(parserOf(filename), { parser: 'typescript-eslint', fatal: [] });
+    });
+  }
+
+  it('parses TypeScript syntax in .ts and .cts files only', () => {
+    const typed = "import cp = require('node:child_process');\nconst dir: string = '.';\ncp.execFileSync('ls', [dir]);\n";
+    assert.deepEqual(parserOf('tool.cts', typed).fatal, []);
+    assert.deepEqual(parserOf('tool.ts', typed).fatal, []);
+    assert.equal(parserOf('tool.js', typed).fatal.length, 1, 'a type annotation is a syntax error in JavaScript');
+  });
+
+  it('parses JSX in .js and .jsx, and a CommonJS top-level return in .cjs', () => {
+    const jsx = 'export const View = () => <p>hi</p>;\n';
+    assert.deepEqual(parserOf('view.js', jsx), { parser: 'espree', fatal: [] });
+    assert.deepEqual(parserOf('view.jsx', jsx), { parser: 'espree', fatal: [] });
+    assert.deepEqual(parserOf('bin.cjs', "if (!process.argv[2]) return;\nrequire('node:fs');\n"), { parser: 'espree', fatal: [] });
+  });
+
+  it('gives JavaScript typescript-eslint\'s parser too when the config asks it for type information', () => {
+    // A project of one JavaScript file, so that typescript-eslint's program stays small.
+    const directory = mkdtempSync(join(tmpdir(), 'bastion-typed-'));
+    try {
+      writeFileSync(join(directory, 'tsconfig.json'), JSON.stringify({ compilerOptions: { allowJs: true, noEmit: true }, include: ['*.js'] }));
+      const filename = join(directory, 'typed.js');
+      writeFileSync(filename, 'export const answer = 42;\n');
+      const typed: Linter.Config = { languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: directory } } };
+      parsedBy.length = 0;
+      const messages = new Linter({ cwd: directory }).verify('export const answer = 42;\n', [plugin.configs.recommended, typed, probe], { filename });
+      assert.deepEqual(messages, []);
+      assert.deepEqual(parsedBy, ['typescript-eslint']);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('still reports through espree: the rules see the same code', () => {
+    const code = "const { exec } = require('child_process');\nexec('ls ' + process.argv[2]);\n";
+    const messages = new Linter().verify(code, [plugin.configs.recommended], { filename: 'tool.cjs' });
+    assert.deepEqual(messages.map((message) => message.ruleId), ['bastion/no-shell-exec']);
+  });
+});

@@ -1,0 +1,364 @@
+// `node bench/lint/real-tree.ts <check|speed|count> ...`: bastion's configs.recommended on a real
+// tree of popular packages (bench/lint/real-tree/package.json, installed from its lockfile into a
+// scratch directory, BENCH_REAL_TREE_DIR or <tmpdir>/bastion-real-tree). docs/eslint-plugin.md#speed
+// has the figures and how to read them.
+//
+//   check [seed] [per-rule]   lint every file: crashes, parse failures, reports per rule, the
+//                             packages that use the process wrappers, and a seeded sample of reports
+//                             (per-rule of each rule, default 25) written to bench/results/ to be
+//                             checked by hand. Exit code 1 on any rule crash.
+//   speed [step] [rounds]     CPU and wall time of ESLint's recommended alone and with bastion's
+//                             recommended (and its variants) on every step-th file <= 1 MB (default
+//                             12, 1 round), interleaved in chunks so that load falls on all alike;
+//                             then ESLint's per-rule times (stats).
+//   stats [step]              ESLint's per-rule times alone (the end of `speed`).
+//   count [step] [subject...] instructions per subject (or only the ones named), each in its own
+//                             process under valgrind's callgrind with node --predictable,
+//                             counting the linting only (not start-up, not the warm-up pass): the
+//                             figure that does not depend on what else the machine runs.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import js from '@eslint/js';
+import { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+// bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
+import bastion from '../../dist/eslint-plugin/index.js';
+import { median } from '../shared/stats.ts';
+import {
+  configsFor,
+  dependentsOf,
+  ensureTree,
+  excerpt,
+  isTypeScript,
+  listFiles,
+  loadFiles,
+  packageOf,
+  sampleOf,
+  seededRandom,
+  treeDir,
+  verifyLikeNode,
+  type TreeFile,
+} from './tree.ts';
+
+const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+const MAX_TIMED_FILE_BYTES = 1_000_000;
+const SECURITY_RULES = new Set(['bastion/no-shell-exec', 'bastion/no-unsafe-deserialization']);
+const WRAPPERS = ['execa', 'shelljs', 'cross-spawn', 'zx', 'ssh2'];
+
+const recommended = bastion.configs.recommended;
+const recommendedParser = recommended.languageOptions?.parser;
+if (!recommendedParser) throw new Error('configs.recommended sets no parser: is typescript-eslint installed?');
+// eslint-plugin-security's own detect-bidi-characters in place of bastion's guarded run of it.
+const unguardedBidi: Linter.Config = {
+  ...recommended,
+  rules: {
+    ...Object.fromEntries(Object.entries(recommended.rules ?? {}).filter(([id]) => id !== 'bastion/detect-bidi-characters')),
+    'security/detect-bidi-characters': 'error',
+  },
+};
+// configs.recommended as it was before issue #10's speed work: that, and typescript-eslint's parser
+// for every file it lints.
+const before: Linter.Config = { ...unguardedBidi, languageOptions: { ...recommended.languageOptions, parser: tseslint.parser } };
+
+/** The configurations timed, after ESLint's own recommended rules. */
+export const SUBJECTS: Readonly<Record<string, readonly Linter.Config[]>> = {
+  core: [js.configs.recommended],
+  'core + recommended': [js.configs.recommended, recommended],
+  'core + recommended, security/detect-bidi-characters': [js.configs.recommended, unguardedBidi],
+  'core + recommended before (ts parser for .js, security bidi)': [js.configs.recommended, before],
+};
+
+const STATS_SUBJECTS = new Set(['core + recommended', 'core + recommended, security/detect-bidi-characters']);
+
+const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)} %`;
+const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');
+
+function intArg(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new TypeError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  return parsed;
+}
+
+interface Finding {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly ruleId: string;
+  readonly message: string;
+}
+
+function check(seed: number, perRule: number): void {
+  const root = treeDir();
+  const paths = listFiles(join(root, 'node_modules'));
+  const packages = new Set(paths.map(packageOf));
+  console.log(`${paths.length} files of ${packages.size} packages under ${root}/node_modules`);
+  const files = loadFiles(paths);
+  const linter = new Linter({ cwd: '/' });
+  const configs = configsFor([recommended]);
+  const crashes: { file: string; message: string; stack: string }[] = [];
+  const parseFailures: string[] = [];
+  const findings: Finding[] = [];
+  const started = process.cpuUsage();
+  for (const file of files) {
+    let messages: Linter.LintMessage[];
+    try {
+      messages = verifyLikeNode(linter, file, configs);
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      crashes.push({ file: file.path, message: err.message, stack: err.stack ?? '' });
+      continue;
+    }
+    if (messages.some((message) => message.fatal)) {
+      parseFailures.push(file.path);
+      continue;
+    }
+    for (const { line, column, ruleId, message } of messages) {
+      if (ruleId === null) throw new Error(`${file.path}: ${message}`);
+      findings.push({ file: file.path, line, column, ruleId, message });
+    }
+  }
+  const cpu = process.cpuUsage(started);
+  const perRuleCount: Record<string, number> = {};
+  for (const { ruleId } of findings) perRuleCount[ruleId] = (perRuleCount[ruleId] ?? 0) + 1;
+  const sortedCounts = Object.fromEntries(Object.entries(perRuleCount).sort(([a], [b]) => a.localeCompare(b)));
+  const dependents = dependentsOf(join(root, 'node_modules'), WRAPPERS);
+  const findingsIn = (pkg: string) => findings.filter((finding) => SECURITY_RULES.has(finding.ruleId) && packageOf(finding.file) === pkg).length;
+
+  console.log(`linted in ${((cpu.user + cpu.system) / 1e6).toFixed(0)} s CPU: ${files.length - crashes.length - parseFailures.length} files, ${parseFailures.length} not parseable, ${crashes.length} rule crashes`);
+  for (const crash of crashes) console.log(`  CRASH in ${crash.file}:\n${crash.stack}`);
+  console.log('reports per rule:');
+  console.table(sortedCounts);
+  console.log('packages that depend on the process wrappers (bastion security reports in their own files):');
+  for (const [wrapper, users] of Object.entries(dependents)) {
+    console.log(`  ${wrapper} (${users.length}): ${users.map((pkg) => `${pkg} (${findingsIn(pkg)})`).join(', ')}`);
+  }
+
+  // The sample: `perRule` reports of each rule, each with its context, drawn with a generator seeded
+  // by the seed and the rule id, so that a rule's sample stays the same when other rules change.
+  const texts = new Map(files.map((file) => [file.path, file.text]));
+  const lines: string[] = [
+    `# Hand-check sample: configs.recommended on the real tree (seed ${seed}, up to ${perRule} per rule)`,
+    '',
+    `${files.length} files of ${packages.size} packages; ${crashes.length} crashes; reports per rule: ${JSON.stringify(sortedCounts)}`,
+    '',
+  ];
+  const sample: (Finding & { verdict: string })[] = [];
+  for (const ruleId of Object.keys(sortedCounts)) {
+    const ofRule = findings.filter((finding) => finding.ruleId === ruleId);
+    lines.push(`## ${ruleId}: ${ofRule.length} reports, ${Math.min(perRule, ofRule.length)} drawn`, '');
+    for (const finding of sampleOf(ofRule, perRule, seededRandom(hashOf(`${seed}:${ruleId}`)))) {
+      const text = texts.get(finding.file) ?? '';
+      const where = `${relative(root, finding.file)}:${finding.line}:${finding.column}`;
+      const context = [-2, -1, 0, 1, 2]
+        .map((offset) => finding.line + offset)
+        .filter((line) => line >= 1)
+        .map((line) => `${line === finding.line ? '>' : ' '} ${String(line).padStart(5)} | ${excerpt(text, line, line === finding.line ? finding.column : 1, 160)}`);
+      lines.push(`### ${where}`, '', finding.message, '', '```', ...context, '```', '', 'verdict: ', '');
+      sample.push({ ...finding, file: where, verdict: '' });
+    }
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const base = join(RESULTS_DIR, `real-tree-${stamp()}`);
+  writeFileSync(`${base}-sample.md`, `${lines.join('\n')}\n`);
+  writeFileSync(
+    `${base}.json`,
+    `${JSON.stringify({ files: files.length, packages: packages.size, parseFailures, crashes, perRule: sortedCounts, dependents, sample }, null, 2)}\n`,
+  );
+  console.log(`wrote ${base}-sample.md and ${base}.json`);
+  if (crashes.length > 0) process.exitCode = 1;
+}
+
+/** FNV-1a: a 32-bit seed from a string. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
+/** The timed files: every step-th lintable file up to 1 MB (bundles would time mostly the parser). */
+function timedFiles(step: number): TreeFile[] {
+  const paths = listFiles(join(treeDir(), 'node_modules')).filter((path) => statSync(path).size <= MAX_TIMED_FILE_BYTES);
+  return loadFiles(paths.filter((_, index) => index % step === 0));
+}
+
+function lintAll(linter: Linter, configs: ReturnType<typeof configsFor>, files: readonly TreeFile[], stats = false): void {
+  for (const file of files) verifyLikeNode(linter, file, configs, { stats });
+}
+
+/** A few files of each kind, linted untimed first: the JIT, both parsers and the config caches warm up. */
+const warmUp = (files: readonly TreeFile[]): TreeFile[] => [
+  ...files.filter((file) => !isTypeScript(file.path)).slice(0, 50),
+  ...files.filter((file) => isTypeScript(file.path)).slice(0, 20),
+];
+
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+function speed(step: number, rounds: number): void {
+  const files = timedFiles(step);
+  const typescript = files.filter((file) => isTypeScript(file.path)).length;
+  console.log(`${files.length} files (every ${step}. file <= ${MAX_TIMED_FILE_BYTES} bytes; ${typescript} TypeScript), ${rounds} rounds`);
+  const names = Object.keys(SUBJECTS);
+  const linters = names.map(() => new Linter({ cwd: '/' }));
+  const configs = names.map((name) => configsFor(SUBJECTS[name] ?? []));
+  names.forEach((_, index) => lintAll(linters[index] as Linter, configs[index] as ReturnType<typeof configsFor>, warmUp(files)));
+  // The subjects take turns on each chunk of 16 files, in an order that rotates from chunk to chunk;
+  // each chunk's least disturbed (smallest CPU) round is kept.
+  const CHUNK = 16;
+  const chunks = Math.ceil(files.length / CHUNK);
+  const minCpu = names.map(() => new Array<number>(chunks).fill(Infinity));
+  const wall = names.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    const roundWall = names.map(() => 0);
+    for (let chunk = 0; chunk < chunks; chunk++) {
+      const slice = files.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
+      for (let offset = 0; offset < names.length; offset++) {
+        const index = (round + chunk + offset) % names.length;
+        const [cpu0, wall0] = [cpuMs(), performance.now()];
+        lintAll(linters[index] as Linter, configs[index] as ReturnType<typeof configsFor>, slice);
+        const minima = minCpu[index] as number[];
+        minima[chunk] = Math.min(minima[chunk] ?? Infinity, cpuMs() - cpu0);
+        roundWall[index] = (roundWall[index] ?? 0) + performance.now() - wall0;
+      }
+    }
+    roundWall.forEach((ms, index) => wall[index]?.push(ms));
+    console.log(`  round ${round + 1}/${rounds} done`);
+  }
+  const cpuTotals = minCpu.map((minima) => minima.reduce((sum, ms) => sum + ms, 0));
+  const wallMedians = wall.map((values) => median(values) ?? NaN);
+  const [coreCpu = NaN, coreWall = NaN] = [cpuTotals[0], wallMedians[0]];
+  console.table(
+    names.map((name, index) => ({
+      config: name,
+      'CPU s (best round per chunk)': ((cpuTotals[index] ?? NaN) / 1000).toFixed(2),
+      'added CPU': index === 0 ? '' : percent((cpuTotals[index] ?? NaN) / coreCpu - 1),
+      'median wall s': ((wallMedians[index] ?? NaN) / 1000).toFixed(2),
+      'added wall': index === 0 ? '' : percent((wallMedians[index] ?? NaN) / coreWall - 1),
+    })),
+  );
+
+  ruleStats(files);
+}
+
+/**
+ * ESLint's own per-rule and parse times (stats: true), one pass each of the two subjects that hold
+ * every rule: bastion's recommended with the guarded and with the upstream bidi rule.
+ */
+function ruleStats(files: readonly TreeFile[]): void {
+  const names = Object.keys(SUBJECTS);
+  const configs = names.map((name) => configsFor(SUBJECTS[name] ?? []));
+  console.log(`\nESLint stats, one pass over ${files.length} files: parse and per-rule times, ms`);
+  for (const [index, name] of names.entries()) {
+    if (!STATS_SUBJECTS.has(name)) continue;
+    const linter = new Linter({ cwd: '/' });
+    let parseMs = 0;
+    const rulesMs: Record<string, number> = {};
+    for (const file of files) {
+      verifyLikeNode(linter, file, configs[index] as ReturnType<typeof configsFor>, { stats: true });
+      for (const pass of linter.getTimes().passes) {
+        parseMs += pass.parse?.total ?? 0;
+        for (const [ruleId, time] of Object.entries(pass.rules ?? {})) rulesMs[ruleId] = (rulesMs[ruleId] ?? 0) + time.total;
+      }
+    }
+    const core = Object.entries(rulesMs).filter(([id]) => !id.includes('/')).reduce((sum, [, ms]) => sum + ms, 0);
+    const plugins = Object.entries(rulesMs).filter(([id]) => id.includes('/')).sort(([, a], [, b]) => b - a);
+    console.log(`  ${name}: parse ${parseMs.toFixed(0)}, core rules ${core.toFixed(0)}; ${plugins.map(([id, ms]) => `${id} ${ms.toFixed(0)}`).join(', ')}`);
+  }
+}
+
+/**
+ * One subject's linting in this process, for callgrind: after the warm-up it prints `ready <pid>`
+ * and waits for the file named by argv to exist (the parent turns instrumentation on in between).
+ */
+async function countChild(name: string, step: number, go: string): Promise<void> {
+  const subject = SUBJECTS[name];
+  if (!subject) throw new TypeError(`no subject ${JSON.stringify(name)}`);
+  const files = timedFiles(step);
+  const linter = new Linter({ cwd: '/' });
+  const configs = configsFor(subject);
+  lintAll(linter, configs, warmUp(files));
+  console.log(`ready ${process.pid}`);
+  while (!existsSync(go)) await sleep(50);
+  lintAll(linter, configs, files);
+  console.log(`done ${files.length}`);
+}
+
+/** Instructions for the linting of each subject, each run in a child process under callgrind. */
+async function count(step: number, only: readonly string[]): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'bastion-callgrind-'));
+  const totals: Record<string, number> = {};
+  for (const name of Object.keys(SUBJECTS).filter((subject) => only.length === 0 || only.includes(subject))) {
+    const out = join(work, `${name.replace(/\W+/g, '-')}.out`);
+    const go = join(work, 'go');
+    rmSync(go, { force: true });
+    const child = spawn(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--instr-atstart=no',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        // One thread for V8's compiler and GC, and no randomness: the same count for the same work.
+        '--predictable',
+        fileURLToPath(import.meta.url),
+        'count-child',
+        name,
+        String(step),
+        go,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const ready = new Promise<string>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        const pid = /ready (\d+)/.exec(chunk.toString())?.[1];
+        if (pid) resolve(pid);
+      }),
+    );
+    const pid = await ready;
+    execFileSync('callgrind_control', ['-i', 'on', pid], { stdio: 'ignore' });
+    writeFileSync(go, '');
+    const code = await exited;
+    if (code !== 0) throw new Error(`callgrind run of ${name} exited ${code}:\n${stderr.slice(-2000)}`);
+    const summary = /^(?:summary|totals): (\d+)/m.exec(readFileSync(out, 'utf8'));
+    totals[name] = Number(summary?.[1] ?? NaN);
+    console.log(`  ${name}: ${totals[name]?.toLocaleString('en')} instructions`);
+  }
+  const core = totals['core'] ?? NaN;
+  console.table(Object.entries(totals).map(([name, instructions]) => ({ config: name, 'G instructions': (instructions / 1e9).toFixed(2), added: name === 'core' ? '' : percent(instructions / core - 1) })));
+  rmSync(work, { recursive: true, force: true });
+}
+
+const [command = '', ...args] = process.argv.slice(2);
+switch (command) {
+  case 'check':
+    ensureTree();
+    check(intArg(args[0], 10, 'seed'), intArg(args[1], 25, 'per-rule'));
+    break;
+  case 'speed':
+    ensureTree();
+    speed(intArg(args[0], 12, 'step'), intArg(args[1], 1, 'rounds'));
+    break;
+  case 'stats':
+    ensureTree();
+    ruleStats(timedFiles(intArg(args[0], 12, 'step')));
+    break;
+  case 'count':
+    ensureTree();
+    await count(intArg(args[0], 30, 'step'), args.slice(1));
+    break;
+  case 'count-child':
+    await countChild(args[0] ?? '', intArg(args[1], 30, 'step'), args[2] ?? '');
+    break;
+  default:
+    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step] [subject...]>');
+}

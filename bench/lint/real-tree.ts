@@ -27,13 +27,13 @@ import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 // bench/lint has a package.json of its own, so the package's self-reference does not resolve here.
 import bastion from '../../dist/eslint-plugin/index.js';
+import { isTypeScript } from '../../test/eslint-plugin/helpers/real-tree.ts';
 import { median } from '../shared/stats.ts';
 import {
   configsFor,
   dependentsOf,
   ensureTree,
   excerpt,
-  isTypeScript,
   listFiles,
   loadFiles,
   packageOf,
@@ -359,6 +359,10 @@ switch (command) {
   case 'count-child':
     await countChild(args[0] ?? '', intArg(args[1], 30, 'step'), args[2] ?? '');
     break;
-  default:
-    throw new TypeError('usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step] [subject...]>');
+  default: {
+    const usage = 'usage: node bench/lint/real-tree.ts <check [seed] [per-rule] | speed [step] [rounds] | stats [step] | count [step] [subject...]>';
+    const help = command === '--help' || command === '-h';
+    (help ? console.log : console.error)(help ? usage : `bench/lint/real-tree.ts: unknown command ${JSON.stringify(command)}\n${usage}`);
+    process.exitCode = help ? 0 : 2;
+  }
 }

@@ -4,11 +4,13 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Linter } from 'eslint';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { sourceTypeOf } from '../../test/eslint-plugin/helpers/real-tree.ts';
+import type { SourceType } from '../../test/eslint-plugin/helpers/real-tree.ts';
 
 /** Where the tree's package.json and package-lock.json are kept (the lockfile pins every version). */
 export const TREE_MANIFEST_DIR = fileURLToPath(new URL('real-tree/', import.meta.url));
@@ -28,8 +30,6 @@ export function ensureTree(dir: string = treeDir()): void {
   execFileSync('npm', ['ci', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
 }
 
-type SourceType = 'module' | 'commonjs';
-
 export interface TreeFile {
   readonly path: string;
   readonly text: string;
@@ -40,10 +40,6 @@ export interface TreeFile {
 // What bastion's configs lint, less declaration files (no statement in them runs).
 const LINTABLE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const DECLARATION = /\.d\.[cm]?ts$/;
-const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
-
-export const isTypeScript = (path: string): boolean => TYPESCRIPT.test(path);
-
 /** Every lintable file under `root`, sorted, so that samples and timed lists are reproducible. */
 export function listFiles(root: string): string[] {
   return readdirSync(root, { recursive: true, withFileTypes: true })
@@ -55,35 +51,6 @@ export function listFiles(root: string): string[] {
 export function loadFiles(paths: readonly string[]): TreeFile[] {
   const packageTypes = new Map<string, SourceType>();
   return paths.map((path) => ({ path, text: readFileSync(path, 'utf8'), sourceType: sourceTypeOf(path, packageTypes) }));
-}
-
-function sourceTypeOf(path: string, cache: Map<string, SourceType>): SourceType {
-  switch (extname(path)) {
-    case '.mjs':
-    case '.mts':
-      return 'module';
-    case '.cjs':
-    case '.cts':
-      return 'commonjs';
-    default:
-      // TypeScript sources are written as modules whatever the package compiles them to.
-      return isTypeScript(path) ? 'module' : packageTypeOf(dirname(path), cache);
-  }
-}
-
-function packageTypeOf(dir: string, cache: Map<string, SourceType>): SourceType {
-  const cached = cache.get(dir);
-  if (cached) return cached;
-  let type: SourceType;
-  try {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { type?: unknown };
-    type = manifest.type === 'module' ? 'module' : 'commonjs';
-  } catch {
-    const parent = dirname(dir);
-    type = parent === dir ? 'commonjs' : packageTypeOf(parent, cache);
-  }
-  cache.set(dir, type);
-  return type;
 }
 
 /** The package a file belongs to: the path after its last `node_modules/` (scope included). */

@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 const PROJECT_NODE_MODULES = fileURLToPath(new URL('../../../node_modules/', import.meta.url));
 
-type SourceType = 'module' | 'commonjs';
+export type SourceType = 'module' | 'commonjs';
 
 export interface TreeFile {
   readonly path: string;
@@ -48,15 +48,22 @@ export function loadTreeFiles(paths: readonly string[]): TreeFile[] {
   }));
 }
 
-function sourceTypeOf(path: string, cache: Map<string, SourceType>): SourceType {
+const TYPESCRIPT = /\.(?:[cm]?ts|tsx)$/;
+
+export const isTypeScript = (path: string): boolean => TYPESCRIPT.test(path);
+
+/** How Node would load a file: by its extension, else by the nearest package.json `type`. */
+export function sourceTypeOf(path: string, cache: Map<string, SourceType>): SourceType {
   switch (extname(path)) {
     case '.mjs':
-    case '.ts':
+    case '.mts':
       return 'module';
     case '.cjs':
+    case '.cts':
       return 'commonjs';
     default:
-      return packageTypeOf(dirname(path), cache);
+      // TypeScript sources are written as modules whatever the package compiles them to.
+      return isTypeScript(path) ? 'module' : packageTypeOf(dirname(path), cache);
   }
 }
 

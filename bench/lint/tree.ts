@@ -3,6 +3,7 @@
 // crash-tolerant lint loop over them.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,13 +63,31 @@ export function packageOf(path: string): string {
   return name.startsWith('@') ? `${name}/${parts[at + 2] ?? ''}` : name;
 }
 
+// ESLint's config array class, as its CLI builds it once per run. Linter#verify() given a plain
+// array builds and normalises a new one for every call, then merges the file's config again (every
+// rule's options cloned): a cost per file that grows with the config, which `eslint .` does not pay
+// (it caches the merged config per set of matching config objects). Not exported by the package.
+const { FlatConfigArray } = createRequire(createRequire(import.meta.url).resolve('eslint'))('./config/flat-config-array.js') as {
+  FlatConfigArray: new (configs: Linter.Config[], options: { basePath: string }) => Linter.Config[] & { normalizeSync(): void };
+};
+
 /**
- * The config arrays for one subject, per source type. The base is what a project of that package
- * would have without bastion: ESLint's default parser for JavaScript, typescript-eslint's for
- * TypeScript (as `tseslint.configs.base` sets it), Node's globals; the subject's configs follow.
+ * The config arrays for one subject, per source type, each built once as ESLint's CLI does (for a
+ * Linter whose cwd is `/`). The base is what a project of that package would have without bastion:
+ * ESLint's default parser for JavaScript, typescript-eslint's for TypeScript (as
+ * `tseslint.configs.base` sets it), Node's globals; the subject's configs follow.
  */
 export function configsFor(subject: readonly Linter.Config[]): Record<SourceType, Linter.Config[]> {
-  const build = (sourceType: SourceType): Linter.Config[] => [
+  const build = (sourceType: SourceType): Linter.Config[] => {
+    const configs = new FlatConfigArray(baseConfigs(sourceType, subject), { basePath: '/' });
+    configs.normalizeSync();
+    return configs;
+  };
+  return { module: build('module'), commonjs: build('commonjs') };
+}
+
+function baseConfigs(sourceType: SourceType, subject: readonly Linter.Config[]): Linter.Config[] {
+  return [
     // The tree *is* node_modules, which ESLint ignores by default.
     { ignores: ['!**/node_modules/'] },
     {
@@ -79,7 +98,6 @@ export function configsFor(subject: readonly Linter.Config[]): Record<SourceType
     { files: ['**/*.{ts,mts,cts,tsx}'], languageOptions: { parser: tseslint.parser } },
     ...subject,
   ];
-  return { module: build('module'), commonjs: build('commonjs') };
 }
 
 export interface VerifyOptions {

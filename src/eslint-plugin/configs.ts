@@ -20,11 +20,9 @@ const RECOMMENDED_RULES: Linter.RulesRecord = {
   'regexp/no-super-linear-backtracking': 'error',
   // eslint-plugin-security's detect-bidi-characters, run only where the text has such a character (rules/detect-bidi-characters.ts).
   'bastion/detect-bidi-characters': 'error',
-  'security/detect-buffer-noassert': 'error',
   'security/detect-new-buffer': 'error',
   'security/detect-pseudoRandomBytes': 'error',
   'security/detect-disable-mustache-escape': 'error',
-  'security/detect-no-csrf-before-method-override': 'error',
   // n/no-sync, guarded against its crash on TypeScript without type information (rules/no-sync.ts).
   'bastion/no-sync': ['error', { allowAtRootLevel: true }],
 };
@@ -46,8 +44,8 @@ const STRICT_RULES: Linter.RulesRecord = {
 
 /** The recommended and strict configs, registering `bastion` as the plugin. */
 export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
-  // With typescript-eslint installed: its parser for TypeScript, espree for JavaScript (parser.ts).
-  // Without it, ESLint's default parser handles .js/.jsx and TypeScript users add
+  // espree for JavaScript, with JSX only where a file has some; typescript-eslint's parser for
+  // TypeScript when it is installed (parser.ts). Without it, TypeScript users add
   // `tseslint.configs.base` (docs/eslint-plugin.md).
   const parser = findParser();
   const base = (name: string, rules: Linter.RulesRecord): Linter.Config => ({

@@ -50,29 +50,38 @@ const SECURITY_RULES = new Set(['bastion/no-shell-exec', 'bastion/no-unsafe-dese
 const WRAPPERS = ['execa', 'shelljs', 'cross-spawn', 'zx', 'ssh2'];
 
 const recommended = bastion.configs.recommended;
-const recommendedParser = recommended.languageOptions?.parser;
-if (!recommendedParser) throw new Error('configs.recommended sets no parser: is typescript-eslint installed?');
-// eslint-plugin-security's own detect-bidi-characters in place of bastion's guarded run of it.
-const unguardedBidi: Linter.Config = {
+const { parser: recommendedParser, ...recommendedWithoutParser } = recommended.languageOptions ?? {};
+if (!(recommendedParser as Linter.Parser | undefined)?.meta?.name?.includes('typescript-eslint')) {
+  throw new Error('configs.recommended does not parse TypeScript with typescript-eslint: is it installed?');
+}
+// configs.recommended before the parse change of session 6: espree with JSX in its grammar for every
+// JavaScript file (ESLint's default parser, given the config's `jsx: true`; TypeScript keeps the
+// base's typescript-eslint), and two eslint-plugin-security rules since taken out.
+const previous: Linter.Config = {
   ...recommended,
+  languageOptions: recommendedWithoutParser,
+  rules: { ...recommended.rules, 'security/detect-buffer-noassert': 'error', 'security/detect-no-csrf-before-method-override': 'error' },
+};
+// configs.recommended before issue #10's speed work: that, typescript-eslint's parser for every file,
+// and eslint-plugin-security's own detect-bidi-characters in place of bastion's guarded run of it.
+const first: Linter.Config = {
+  ...previous,
+  languageOptions: { ...recommendedWithoutParser, parser: tseslint.parser },
   rules: {
-    ...Object.fromEntries(Object.entries(recommended.rules ?? {}).filter(([id]) => id !== 'bastion/detect-bidi-characters')),
+    ...Object.fromEntries(Object.entries(previous.rules ?? {}).filter(([id]) => id !== 'bastion/detect-bidi-characters')),
     'security/detect-bidi-characters': 'error',
   },
 };
-// configs.recommended as it was before issue #10's speed work: that, and typescript-eslint's parser
-// for every file it lints.
-const before: Linter.Config = { ...unguardedBidi, languageOptions: { ...recommended.languageOptions, parser: tseslint.parser } };
 
 /** The configurations timed, after ESLint's own recommended rules. */
 export const SUBJECTS: Readonly<Record<string, readonly Linter.Config[]>> = {
   core: [js.configs.recommended],
   'core + recommended': [js.configs.recommended, recommended],
-  'core + recommended, security/detect-bidi-characters': [js.configs.recommended, unguardedBidi],
-  'core + recommended before (ts parser for .js, security bidi)': [js.configs.recommended, before],
+  'core + recommended, previous (JSX grammar for all .js)': [js.configs.recommended, previous],
+  'core + recommended, first (ts parser for .js, security bidi)': [js.configs.recommended, first],
 };
 
-const STATS_SUBJECTS = new Set(['core + recommended', 'core + recommended, security/detect-bidi-characters']);
+const STATS_SUBJECTS = new Set(['core + recommended', 'core + recommended, previous (JSX grammar for all .js)']);
 
 const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)} %`;
 const stamp = (): string => new Date().toISOString().replace(/[:.]/g, '-');

@@ -39,6 +39,8 @@ const reviver = (code: string, callee: string) => report(code, 'functionReviver'
 const yamlSchema = (code: string, callee: string, schema: string, extra: Partial<Invalid> = {}) =>
   report(code, 'unsafeYamlSchema', { callee, schema }, extra);
 const codeFromData = (code: string, callee: string, extra: Partial<Invalid> = {}) => report(code, 'codeFromData', { callee }, extra);
+const generatedCode = (code: string, callee: string) => report(code, 'generatedCode', { callee });
+const codeFromParameter = (code: string, callee: string, parameter: string) => report(code, 'codeFromParameter', { callee, parameter });
 const V3_DEFAULT = "js-yaml 3's default schema (DEFAULT_FULL_SCHEMA)";
 const JS_FUNCTION_TYPE = 'the js/function type of js-yaml-js-types';
 
@@ -177,8 +179,34 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('const revive = new Function("return " + text); revive();', 'Function'),
     codeFromData('const revive = Function(source)();', 'Function'),
     // A code generator: a function with named parameters, compiled from generated source.
-    report('const validate = new Function("data", "schema", source);', 'generatedCode', { callee: 'Function' }),
-    report('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'generatedCode', { callee: 'Function' }),
+    generatedCode('const validate = new Function("data", "schema", source);', 'Function'),
+    generatedCode('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'Function'),
+    // ... also from a list of parts the program builds, spread or applied; a list parsed from text is data.
+    generatedCode('export function compile(...parts) { return new globalThis.Function(...parts); }', 'Function'),
+    codeFromData('const make = new Function(...JSON.parse(message));', 'Function'),
+    generatedCode(
+      'function finish(scope, body) { const names = Object.keys(scope); const params = Array(names.length + 1); names.forEach((n, i) => { params[i] = n; }); params[names.length] = body; return Function.apply(null, params); }',
+      'Function',
+    ),
+    codeFromData('const make = Function.apply(null, payload.parts);', 'Function'),
+    generatedCode('function define() { return Function.apply(null, arguments); }', 'Function'),
+    report('const make = new Function(...req.body.parts);', 'codeFromRequestInput', { callee: 'Function', source: 'req.body', origin: 'request input' }),
+    // Code that a parameter holds: the callers decide whether it is data or generated source.
+    codeFromParameter(
+      'const vm = require("vm"); bundler.bundle((err, src) => { const sandbox = { console }; vm.runInNewContext(src.toString("utf8"), sandbox); });',
+      'vm.runInNewContext',
+      'src',
+    ),
+    codeFromData('const vm = require("vm"); bundler.bundle((err, src) => { vm.runInNewContext("module.exports = (" + src + ")", {}); });', 'vm.runInNewContext'),
+    codeFromParameter('export function evaluate(options) { return eval(options.source); }', 'eval', 'options'),
+    codeFromParameter(
+      'import vm from "node:vm"; function instrument(text) { return { code: text }; } export function hook(code) { const out = instrument(code); return vm.runInThisContext(out.code); }',
+      'vm.runInThisContext',
+      'code',
+    ),
+    codeFromData('import vm from "node:vm"; import { readFileSync } from "node:fs"; export function load(file) { return vm.runInThisContext(readFileSync(file, "utf8")); }', 'vm.runInThisContext'),
+    // A request object's parameter is request input, read where the rule does not name it.
+    codeFromData('app.post("/run", (req, res) => { res.json(eval(req.cookies.expression)); });', 'eval'),
     report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
       callee: 'vm.runInNewContext',
       source: 'req.body',
@@ -203,9 +231,10 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
     // "require from string": a module compiled from data.
-    codeFromData(
+    codeFromParameter(
       'const Module = require("module"); function requireFromString(code, filename) { const m = new Module(filename); m.paths = Module._nodeModulePaths(dir); m._compile(code, filename); return m.exports; }',
       'module#_compile',
+      'code',
     ),
     report('import { Module } from "node:module"; const plugin = new Module("plugin.js"); plugin._compile(req.body.source, "plugin.js");', 'codeFromRequestInput', {
       callee: 'module.Module#_compile',

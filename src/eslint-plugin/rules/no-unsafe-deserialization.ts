@@ -4,7 +4,7 @@ import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
 import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from '../util/ast.js';
-import { classifyData, describeOrigin } from '../util/classify-data.js';
+import { classifyData, describeOrigin, findLocalFunction, REQUEST_OBJECTS } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
@@ -20,6 +20,7 @@ export type MessageIds =
   | 'bsonEvalFunctions'
   | 'codeFromData'
   | 'generatedCode'
+  | 'codeFromParameter'
   | 'codeFromRequestInput';
 
 /** What makes a tracked function or value dangerous. */
@@ -116,7 +117,7 @@ const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
 
 /** The first js-yaml major whose `load` is safe by default (3.x used DEFAULT_FULL_SCHEMA). */
 const FIRST_SAFE_JS_YAML_MAJOR = 4;
-const MAX_STRING_DEPTH = 8;
+const MAX_FLOW_DEPTH = 8;
 
 type Finding = { messageId: MessageIds; data: Record<string, string> };
 type SourceCode = Rule.RuleContext['sourceCode'];
@@ -156,6 +157,8 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         '{{callee}}() runs code built from a value that is not a constant: if any of it can come from outside, that is code execution. Revive data with JSON.parse() and a schema validator, copy objects with structuredClone(), build behaviour with closures.',
       generatedCode:
         '{{callee}}() compiles source this program generates into a function with named parameters, as template engines and schema compilers do. Pass outside values as arguments or escape them; never splice them into the source.',
+      codeFromParameter:
+        "{{callee}}() runs code that comes from the parameter `{{parameter}}`, so its callers decide what it is, which this file does not show. If it can be data (a message, a file, a request), parse it with JSON.parse() and a schema validator instead; if it is source the program generated (a bundle, a compiled template), keep outside values out of it: pass them as arguments or escape them.",
       codeFromRequestInput:
         '{{callee}}() turns {{origin}} ({{source}}) into code: whoever controls it runs code in this process. Parse data with JSON.parse() and a schema validator instead.',
     },
@@ -208,8 +211,12 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
           }
           // `new Function('a', 'b', body)`: a code generator builds a function with parameters; a
           // reviver evaluates text (`new Function('return ' + text)`, `eval('(' + text + ')')`).
-          const generator = call.info.codeArguments === 'all' && (args?.length ?? 0) >= 2;
-          return { messageId: generator ? 'generatedCode' : 'codeFromData', data: { callee } };
+          if (call.info.codeArguments === 'all' && isGeneratorShaped(sourceCode, call)) return { messageId: 'generatedCode', data: { callee } };
+          // Code handed in by callers (a bundle to test, a message) is data or generated source
+          // depending on them: the message names both.
+          const parameter = code?.length === 1 && first ? findCodeParameter(sourceCode, first) : undefined;
+          if (parameter) return { messageId: 'codeFromParameter', data: { callee, parameter } };
+          return { messageId: 'codeFromData', data: { callee } };
         }
         default:
           return undefined;
@@ -232,11 +239,86 @@ function expandInstanceCalls(sourceCode: SourceCode, call: TrackedCall<Sink>): T
   }));
 }
 
+/**
+ * Whether `Function` gets a parameter list and a body: two or more arguments, or a list the program
+ * builds, spread (`new Function(...parts)`) or applied (`Function.apply(null, parts)`).
+ */
+function isGeneratorShaped(sourceCode: SourceCode, call: TrackedCall<Sink>): boolean {
+  const args = call.arguments;
+  if (args) return args.length >= 2 || args.some((arg) => arg.type === 'SpreadElement' && isBuiltList(sourceCode, arg.argument));
+  const list = call.style === 'function.apply' && call.node.type === 'CallExpression' ? call.node.arguments[1] : undefined;
+  return list !== undefined && isBuiltList(sourceCode, list);
+}
+
+/**
+ * Whether `node` is a list of parts built here: an array literal, `Array(n)`, a rest parameter,
+ * `arguments`, or a local holding one. A list from elsewhere (`JSON.parse(text)`) may be data.
+ */
+function isBuiltList(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
+  const value = unwrapExpression(node);
+  if (value.type === 'ArrayExpression') return true;
+  if ((value.type === 'NewExpression' || value.type === 'CallExpression') && value.callee.type === 'Identifier' && value.callee.name === 'Array') {
+    return (resolveVariable(sourceCode, value.callee)?.defs.length ?? 0) === 0;
+  }
+  if (value.type !== 'Identifier' || depth >= MAX_FLOW_DEPTH) return false;
+  const variable = resolveVariable(sourceCode, value);
+  if (!variable) return false;
+  if (value.name === 'arguments' && variable.defs.length === 0 && variable.scope.type === 'function') return true;
+  const [definition] = variable.defs;
+  if (definition?.type === 'Parameter') return (definition.name as Rule.Node).parent?.type === 'RestElement';
+  const initializer = getSingleInitializer(variable);
+  return initializer ? isBuiltList(sourceCode, initializer, depth + 1) : false;
+}
+
+/**
+ * The parameter that code is (`src`), is read from (`options.source`), converted from
+ * (`src.toString()`) or computed from by a local function (`transform(code)`), through locals assigned once; undefined for text built here,
+ * a request object's parameter (`req`, `ctx`: request input) and anything else.
+ */
+function findCodeParameter(sourceCode: SourceCode, node: ESTree.Node, depth = 0): string | undefined {
+  const value = unwrapExpression(node);
+  if (depth >= MAX_FLOW_DEPTH) return undefined;
+  const next = (child: ESTree.Node) => findCodeParameter(sourceCode, child, depth + 1);
+  switch (value.type) {
+    case 'MemberExpression':
+      return value.object.type === 'Super' ? undefined : next(value.object);
+    case 'CallExpression': {
+      // A string conversion (`src.toString('utf8')`, `String(src)`) hands its operand through.
+      const callee = unwrapExpression(value.callee);
+      if (callee.type === 'MemberExpression' && getStaticKeyName(callee.property, callee.computed) === 'toString') return next(callee.object);
+      if (callee.type === 'Identifier' && callee.name === 'String' && value.arguments[0]) return next(value.arguments[0]);
+      return isLocalTransform(sourceCode, callee) ? value.arguments.map(next).find(Boolean) : undefined;
+    }
+    case 'Identifier': {
+      const variable = resolveVariable(sourceCode, value);
+      if (variable?.defs[0]?.type === 'Parameter') return REQUEST_OBJECTS.has(value.name) ? undefined : value.name;
+      const initializer = variable && getSingleInitializer(variable);
+      return initializer ? next(initializer) : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A function of this file (`function wrap(code) {}`), or one a function of this file returned
+ * (`const fn = makeTransform(opts)`): what it returns is built from its arguments. A module's
+ * function (`readFileSync(file)`) is not: it reads what its argument names.
+ */
+function isLocalTransform(sourceCode: SourceCode, callee: ESTree.Node): boolean {
+  if (callee.type !== 'Identifier') return false;
+  if (findLocalFunction(sourceCode, callee)) return true;
+  const variable = resolveVariable(sourceCode, callee);
+  const factory = variable && getSingleInitializer(variable);
+  const made = factory && unwrapExpression(factory);
+  return made?.type === 'CallExpression' && made.callee.type === 'Identifier' && findLocalFunction(sourceCode, made.callee) !== undefined;
+}
+
 /** Whether `node` is visibly a string: a template, a concatenation with one, or a local holding one. */
 function isStringBuilt(sourceCode: SourceCode, node: ESTree.Node, depth = 0): boolean {
   const value = unwrapExpression(node);
   if (value.type === 'TemplateLiteral' || (value.type === 'Literal' && typeof value.value === 'string')) return true;
-  if (depth >= MAX_STRING_DEPTH) return false;
+  if (depth >= MAX_FLOW_DEPTH) return false;
   if (value.type === 'BinaryExpression' && value.operator === '+') {
     return isStringBuilt(sourceCode, value.left, depth + 1) || isStringBuilt(sourceCode, value.right, depth + 1);
   }

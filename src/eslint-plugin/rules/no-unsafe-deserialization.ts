@@ -4,7 +4,7 @@ import type { Rule } from 'eslint';
 import type * as ESTree from 'estree';
 import { CALL, CONSTRUCT, READ, getStaticValue, type TraceMap } from '@eslint-community/eslint-utils';
 import { getChildNodes, getSingleInitializer, getStaticKeyName, resolveVariable, unwrapExpression } from '../util/ast.js';
-import { classifyData, describeOrigin, findLocalFunction, REQUEST_OBJECTS } from '../util/classify-data.js';
+import { classifyData, describeOrigin, findLocalFunction, isRequestInput, REQUEST_OBJECTS } from '../util/classify-data.js';
 import { createRule, type BastionRule } from '../util/create-rule.js';
 import { findInFlow } from '../util/find-in-flow.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
@@ -12,7 +12,7 @@ import { findOption, isOptionTruthy } from '../util/find-option.js';
 import { parseMajorVersion, resolvePackageVersion } from '../util/resolve-package-version.js';
 import { trackModuleCalls, type ModuleReferences, type TrackedCall } from '../util/track-module-calls.js';
 
-export type Options = [{ jsYamlVersion?: string | number }];
+export type Options = [{ jsYamlVersion?: string | number; allowDataInVmContext?: boolean }];
 export type MessageIds =
   | 'functionReviver'
   | 'unsafeYamlSchema'
@@ -21,7 +21,8 @@ export type MessageIds =
   | 'codeFromData'
   | 'generatedCode'
   | 'codeFromParameter'
-  | 'codeFromRequestInput';
+  | 'codeFromRequestInput'
+  | 'dataInVmContext';
 
 /** What makes a tracked function or value dangerous. */
 export type Sink =
@@ -40,19 +41,34 @@ export type Sink =
   | { readonly check: 'bson-module' }
   /**
    * eval-like sinks: unsafe when the code arguments are not constant. `'first-if-string'`: a timer,
-   * which evaluates its first argument only when that is a string (browsers; Node throws).
+   * which evaluates its first argument only when that is a string (browsers; Node throws). `context`:
+   * where a vm function takes the context its (constant) code runs in.
    */
-  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string' }
-  /** A constructor whose instances' `method` is the sink `calls` (`new Module(f)._compile(code, f)`). */
-  | { readonly check: 'instance'; readonly method: string; readonly calls: Sink };
+  | { readonly check: 'code'; readonly codeArguments: 'first' | 'all' | 'first-if-string'; readonly context?: VmContext }
+  /** A vm.Script's run methods: the code is the Script's (checked at its `new`), the context is theirs. */
+  | { readonly check: 'context'; readonly context: VmContext }
+  /**
+   * A constructor whose instances' methods are sinks (`new Module(f)._compile(code, f)`), and the
+   * sink `construct` when the `new` is one itself (`new vm.Script(code)`).
+   */
+  | { readonly check: 'instance'; readonly methods: Readonly<Record<string, Sink>>; readonly construct?: Sink };
+
+/** The context of a vm call: an argument, or properties of an options argument. */
+type VmContext = { readonly argument: number } | { readonly optionsIndex: number; readonly names: readonly string[] };
 
 const REVIVER: Sink = { check: 'reviver' };
 const FIRST_IS_CODE: Sink = { check: 'code', codeArguments: 'first' };
 const ALL_ARE_CODE: Sink = { check: 'code', codeArguments: 'all' };
 const STRING_TIMER: Sink = { check: 'code', codeArguments: 'first-if-string' };
+/** A vm function whose first argument is code, run in the context `context` says. */
+const codeInContext = (context: VmContext): Sink => ({ check: 'code', codeArguments: 'first', context });
+/** `vm.runInNewContext(code, context)`, `vm.runInContext(code, context)`. */
+const CODE_IN_CONTEXT_ARGUMENT = codeInContext({ argument: 1 });
+/** `script.runInNewContext(context)`, `script.runInContext(context)`. */
+const SCRIPT_CONTEXT: Sink = { check: 'context', context: { argument: 0 } };
 /** node:module's Module: `_compile(code, filename)` runs code as a module ("require from string"). */
 const COMPILED_MODULE = {
-  [CONSTRUCT]: { check: 'instance', method: '_compile', calls: FIRST_IS_CODE } as Sink,
+  [CONSTRUCT]: { check: 'instance', methods: { _compile: FIRST_IS_CODE } } as Sink,
   prototype: { _compile: { [CALL]: FIRST_IS_CODE } },
 };
 const BSON_MODULE: Sink = { check: 'bson-module' };
@@ -94,12 +110,14 @@ const DESERIALIZERS: TraceMap<Sink> = {
   },
   module: { ...COMPILED_MODULE, Module: COMPILED_MODULE },
   vm: {
-    runInNewContext: callable(FIRST_IS_CODE),
-    runInContext: callable(FIRST_IS_CODE),
+    runInNewContext: callable(CODE_IN_CONTEXT_ARGUMENT),
+    runInContext: callable(CODE_IN_CONTEXT_ARGUMENT),
     runInThisContext: callable(FIRST_IS_CODE),
-    compileFunction: callable(FIRST_IS_CODE),
-    Script: { [CONSTRUCT]: FIRST_IS_CODE },
-    SourceTextModule: { [CONSTRUCT]: FIRST_IS_CODE },
+    compileFunction: callable(codeInContext({ optionsIndex: 2, names: ['parsingContext', 'contextExtensions'] })),
+    Script: {
+      [CONSTRUCT]: { check: 'instance', construct: FIRST_IS_CODE, methods: { runInNewContext: SCRIPT_CONTEXT, runInContext: SCRIPT_CONTEXT } } as Sink,
+    },
+    SourceTextModule: { [CONSTRUCT]: codeInContext({ optionsIndex: 1, names: ['context'] }) },
   },
 };
 
@@ -139,11 +157,15 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
             description:
               'The js-yaml version the code runs with (e.g. "3.14.1" or 4); overrides settings.bastion.jsYamlVersion and detection.',
           },
+          allowDataInVmContext: {
+            type: 'boolean',
+            description: 'Do not report request input or parameters placed in the context of constant vm code (true in configs.recommended).',
+          },
         },
         additionalProperties: false,
       },
     ],
-    defaultOptions: [{}],
+    defaultOptions: [{ allowDataInVmContext: false }],
     messages: {
       functionReviver:
         '{{callee}}() revives functions from its input, so whoever controls the data runs code. Store plain data: JSON.parse() plus a schema validator.',
@@ -161,10 +183,13 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         "{{callee}}() runs code that comes from the parameter `{{parameter}}`, so its callers decide what it is, which this file does not show. If it can be data (a message, a file, a request), parse it with JSON.parse() and a schema validator instead; if it is source the program generated (a bundle, a compiled template), keep outside values out of it: pass them as arguments or escape them.",
       codeFromRequestInput:
         '{{callee}}() turns {{origin}} ({{source}}) into code: whoever controls it runs code in this process. Parse data with JSON.parse() and a schema validator instead.',
+      dataInVmContext:
+        '{{callee}}() puts {{value}} in the context its code runs in. vm is not a security boundary: that code reaches the value and, through it, this process; if the code ever evaluates it (eval, Function, a template), the value is code. Pass only what the code needs, as plain data, and run code you do not trust in another process.',
     },
   },
   create(context) {
     const { sourceCode } = context;
+    const [{ allowDataInVmContext = false } = {}] = context.options as Options;
     const checkYaml = createYamlCheck(context);
     return trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
       const reported = new Set<ESTree.Node>();
@@ -200,7 +225,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
         case 'code': {
           const code = call.info.codeArguments === 'all' ? args : args?.slice(0, 1);
           const data = classifyData(sourceCode, code);
-          if (data.constant) return undefined;
+          if (data.constant) return checkContext(call, call.info.context);
           // A timer given a callback runs no code from strings.
           const [first] = code ?? [];
           if (call.info.codeArguments === 'first-if-string' && !data.source && !(first && isStringBuilt(sourceCode, first))) {
@@ -218,25 +243,70 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
           if (parameter) return { messageId: 'codeFromParameter', data: { callee, parameter } };
           return { messageId: 'codeFromData', data: { callee } };
         }
+        case 'context':
+          return checkContext(call, call.info.context);
         default:
           return undefined;
       }
     }
+
+    // Data in the context of constant code: strict only, as the code decides what happens to it.
+    function checkContext(call: TrackedCall<Sink>, at: VmContext | undefined): Finding | undefined {
+      const args = call.arguments;
+      if (allowDataInVmContext || !at || !args) return undefined;
+      const nodes =
+        'argument' in at
+          ? [args[at.argument]]
+          : at.names.map((name) => {
+              const option = findOption(sourceCode, args, at.optionsIndex, name);
+              return option.found ? option.node : undefined;
+            });
+      for (const node of nodes) {
+        const value = findContextData(sourceCode, node);
+        if (value) return { messageId: 'dataInVmContext', data: { callee: call.name, value } };
+      }
+      return undefined;
+    }
   },
 });
 
-/** The method calls on the instance a tracked `new` makes, as calls of their own sink; other calls as they are. */
+/**
+ * The method calls on the instance a tracked `new` makes, as calls of their own sink (with the `new`
+ * itself when it is a sink too); other calls as they are.
+ */
 function expandInstanceCalls(sourceCode: SourceCode, call: TrackedCall<Sink>): TrackedCall<Sink>[] {
   const { info } = call;
   if (info.check !== 'instance') return [call];
-  return findInstanceMethodCalls(sourceCode, call.node, info.method).map((node) => ({
-    ...call,
-    node,
-    arguments: node.arguments,
-    name: `${call.name}#${info.method}`,
-    info: info.calls,
-    style: 'call',
-  }));
+  const construct = info.construct && { ...call, info: info.construct };
+  // A Script of code that is not constant is reported at its `new`: where it runs adds nothing.
+  if (construct && !classifyData(sourceCode, call.arguments?.slice(0, 1)).constant) return [construct];
+  const methodCalls = Object.entries(info.methods).flatMap(([method, sink]) =>
+    findInstanceMethodCalls(sourceCode, call.node, method).map((node): TrackedCall<Sink> => ({
+      ...call,
+      node,
+      arguments: node.arguments,
+      name: `${call.name}#${method}`,
+      info: sink,
+      style: 'call',
+    })),
+  );
+  return construct ? [construct, ...methodCalls] : methodCalls;
+}
+
+/**
+ * What of the data a vm context holds is worth naming: request input (`req.body`), or a parameter
+ * (the callers decide what it holds). Followed through the context's locals, object literals and
+ * `vm.createContext(object)`.
+ */
+function findContextData(sourceCode: SourceCode, node: ESTree.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const data = classifyData(sourceCode, [node]);
+  if (data.constant) return undefined;
+  if (data.source && isRequestInput(data.source)) return `request input (${data.source})`;
+  const parameter = findInFlow(sourceCode, node, (part) =>
+    part.type === 'Identifier' && resolveVariable(sourceCode, part)?.defs[0]?.type === 'Parameter' ? part.name : undefined,
+  );
+  return parameter === undefined ? undefined : `the parameter \`${parameter}\``;
 }
 
 /**

@@ -99,7 +99,7 @@ function isUrlParse(call: ESTree.CallExpression): boolean {
   return name === 'parse' && call.arguments.length > 0;
 }
 
-function isRequestInput(source: InputSource): boolean {
+export function isRequestInput(source: InputSource): boolean {
   return source !== 'process.argv' && source !== 'process.env';
 }
 

@@ -342,8 +342,9 @@ function isBuiltList(sourceCode: SourceCode, node: ESTree.Node, depth = 0): bool
 
 /**
  * The parameter that code is (`src`), is read from (`options.source`), converted from
- * (`src.toString()`) or computed from by a local function (`transform(code)`), through locals assigned once; undefined for text built here,
- * a request object's parameter (`req`, `ctx`: request input) and anything else.
+ * (`src.toString()`) or computed from by a local function (`transform(code)`), through locals
+ * assigned once; undefined for text built here, a request object's parameter (`req`, `ctx`:
+ * request input) and anything else.
  */
 function findCodeParameter(sourceCode: SourceCode, node: ESTree.Node, depth = 0): string | undefined {
   const value = unwrapExpression(node);

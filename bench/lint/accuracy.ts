@@ -33,7 +33,7 @@ export interface CorpusSummary {
   readonly files: number;
   readonly positives: Record<FindingClass, number>;
   readonly safeLookAlikes: Record<FindingClass, number>;
-  /** Constant commands: positives for the strict contract, negatives for recommended. */
+  /** Constant commands, data in vm contexts: positives for the strict contract, negatives for recommended. */
   readonly strictOnly: Record<FindingClass, number>;
 }
 

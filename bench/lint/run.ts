@@ -37,7 +37,7 @@ async function runAccuracy() {
   const { corpus, results } = await measureAccuracy([bastionSubject, bastionRecommendedSubject, securitySubject, sdl]);
   console.log(
     `${corpus.files} files; positives: shell ${corpus.positives.shell}, deserialize ${corpus.positives.deserialize}; ` +
-      `constant commands (strict positives, recommended negatives): shell ${corpus.strictOnly.shell}; ` +
+      `strict only (positives for strict, negatives for recommended): shell ${corpus.strictOnly.shell}, deserialize ${corpus.strictOnly.deserialize}; ` +
       `labeled look-alikes: shell ${corpus.safeLookAlikes.shell}, deserialize ${corpus.safeLookAlikes.deserialize}`,
   );
   console.table(

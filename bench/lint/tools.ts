@@ -30,13 +30,13 @@ export const bastionSubject: AccuracySubject = {
   mapping: 'no-shell-exec -> shell, no-unsafe-deserialization -> deserialize',
 };
 
-/** What a user gets: constant commands must not be reported. */
+/** What a user gets: constant commands and data in the context of constant vm code must not be reported. */
 export const bastionRecommendedSubject: AccuracySubject = {
   name: 'bastion configs.recommended',
   config: [bastion.configs.recommended],
   classMap: BASTION_CLASS_MAP,
   scoring: 'recommended',
-  mapping: 'as above, with the options the config sets; constant commands count as negatives',
+  mapping: 'as above, with the options the config sets; constant commands and data in vm contexts count as negatives',
 };
 
 // eslint-plugin-security has no deserialization rule as such; the two that flag code built from

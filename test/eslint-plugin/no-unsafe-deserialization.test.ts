@@ -39,6 +39,9 @@ const reviver = (code: string, callee: string) => report(code, 'functionReviver'
 const yamlSchema = (code: string, callee: string, schema: string, extra: Partial<Invalid> = {}) =>
   report(code, 'unsafeYamlSchema', { callee, schema }, extra);
 const codeFromData = (code: string, callee: string, extra: Partial<Invalid> = {}) => report(code, 'codeFromData', { callee }, extra);
+const dataInVmContext = (code: string, callee: string, value: string) => report(code, 'dataInVmContext', { callee, value });
+const generatedCode = (code: string, callee: string) => report(code, 'generatedCode', { callee });
+const codeFromParameter = (code: string, callee: string, parameter: string) => report(code, 'codeFromParameter', { callee, parameter });
 const V3_DEFAULT = "js-yaml 3's default schema (DEFAULT_FULL_SCHEMA)";
 const JS_FUNCTION_TYPE = 'the js/function type of js-yaml-js-types';
 
@@ -81,6 +84,15 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     'const vm = require("vm"); vm.runInNewContext("1 + 1", sandbox);',
     'import vm from "node:vm"; const script = new vm.Script(`globalThis.ready = true`);',
     'eval("2 + 2");',
+    // Constant vm code with constant data, or data that is neither request input nor a parameter.
+    'const vm = require("vm"); vm.runInNewContext("total(lines)", { lines: [1, 2] });',
+    'import vm from "node:vm"; const context = vm.createContext({ console, mode: process.env.MODE }); vm.runInContext("start(mode)", context);',
+    // configs.recommended's option: data in the context of constant code is left alone.
+    ...[
+      'const vm = require("vm"); app.post("/total", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));',
+      'import vm from "node:vm"; export function check(item) { return new vm.Script("valid(item)").runInNewContext({ item }); }',
+      'import { compileFunction } from "node:vm"; export const greet = (user) => compileFunction("return hello(name)", [], { contextExtensions: [{ name: user.name }] });',
+    ].map((code) => ({ code, options: [{ allowDataInVmContext: true }] })),
     'const sum = eval(debug ? "1 + 1" : "2 + 2"); const make = () => "return 1"; new Function(make());',
     // node:module without compiling code from data.
     'const Module = require("module"); const m = new Module(file); m.load(file); Module.prototype._compile.call(m, "module.exports = 1", file);',
@@ -177,8 +189,72 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('const revive = new Function("return " + text); revive();', 'Function'),
     codeFromData('const revive = Function(source)();', 'Function'),
     // A code generator: a function with named parameters, compiled from generated source.
-    report('const validate = new Function("data", "schema", source);', 'generatedCode', { callee: 'Function' }),
-    report('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'generatedCode', { callee: 'Function' }),
+    generatedCode('const validate = new Function("data", "schema", source);', 'Function'),
+    generatedCode('const render = Function("it", "escape", `let out = "";${body}return out;`);', 'Function'),
+    // ... also from a list of parts the program builds, spread or applied; a list parsed from text is data.
+    generatedCode('export function compile(...parts) { return new globalThis.Function(...parts); }', 'Function'),
+    codeFromData('const make = new Function(...JSON.parse(message));', 'Function'),
+    generatedCode(
+      'function finish(scope, body) { const names = Object.keys(scope); const params = Array(names.length + 1); names.forEach((n, i) => { params[i] = n; }); params[names.length] = body; return Function.apply(null, params); }',
+      'Function',
+    ),
+    codeFromData('const make = Function.apply(null, payload.parts);', 'Function'),
+    generatedCode('function define() { return Function.apply(null, arguments); }', 'Function'),
+    report('const make = new Function(...req.body.parts);', 'codeFromRequestInput', { callee: 'Function', source: 'req.body', origin: 'request input' }),
+    // Code that a parameter holds: the callers decide whether it is data or generated source.
+    codeFromParameter(
+      'const vm = require("vm"); bundler.bundle((err, src) => { const sandbox = { console }; vm.runInNewContext(src.toString("utf8"), sandbox); });',
+      'vm.runInNewContext',
+      'src',
+    ),
+    codeFromData('const vm = require("vm"); bundler.bundle((err, src) => { vm.runInNewContext("module.exports = (" + src + ")", {}); });', 'vm.runInNewContext'),
+    codeFromParameter('export function evaluate(options) { return eval(options.source); }', 'eval', 'options'),
+    codeFromParameter(
+      'import vm from "node:vm"; function instrument(text) { return { code: text }; } export function hook(code) { const out = instrument(code); return vm.runInThisContext(out.code); }',
+      'vm.runInThisContext',
+      'code',
+    ),
+    codeFromData('import vm from "node:vm"; import { readFileSync } from "node:fs"; export function load(file) { return vm.runInThisContext(readFileSync(file, "utf8")); }', 'vm.runInThisContext'),
+    // Data in the context of constant vm code (the rule's default; configs.strict).
+    dataInVmContext(
+      'const vm = require("vm"); app.post("/total", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));',
+      'vm.runInNewContext',
+      'request input (req.body)',
+    ),
+    dataInVmContext(
+      'import vm from "node:vm"; export function validate(order) { const sandbox = { order, result: null }; vm.createContext(sandbox); vm.runInContext("result = check(order)", sandbox); return sandbox.result; }',
+      'vm.runInContext',
+      'the parameter `order`',
+    ),
+    dataInVmContext(
+      'import vm from "node:vm"; const context = vm.createContext({ rows: req.query.rows }); vm.runInContext("sum(rows)", context);',
+      'vm.runInContext',
+      'request input (req.query)',
+    ),
+    dataInVmContext(
+      'import vm from "node:vm"; export function check(item) { const script = new vm.Script("valid(item)"); return script.runInNewContext({ item }); }',
+      'vm.Script#runInNewContext',
+      'the parameter `item`',
+    ),
+    dataInVmContext(
+      'import { compileFunction } from "node:vm"; export const greet = (user) => compileFunction("return hello(name)", [], { contextExtensions: [{ name: user.name }] });',
+      'vm.compileFunction',
+      'the parameter `user`',
+    ),
+    dataInVmContext(
+      'import vm from "node:vm"; const fn = vm.compileFunction("return name", [], { parsingContext: vm.createContext({ name: req.params.name }) });',
+      'vm.compileFunction',
+      'request input (req.params)',
+    ),
+    // Code from data is what the report says, whatever the context holds; a Script's is said at its new.
+    report('const vm = require("vm"); vm.runInNewContext(req.body.code, { rows: req.body.rows });', 'codeFromRequestInput', {
+      callee: 'vm.runInNewContext',
+      source: 'req.body',
+      origin: 'request input',
+    }),
+    codeFromParameter('import vm from "node:vm"; export function run(source, item) { return new vm.Script(source).runInNewContext({ item }); }', 'vm.Script', 'source'),
+    // A request object's parameter is request input, read where the rule does not name it.
+    codeFromData('app.post("/run", (req, res) => { res.json(eval(req.cookies.expression)); });', 'eval'),
     report('const vm = require("vm"); vm.runInNewContext(req.body.expression, {});', 'codeFromRequestInput', {
       callee: 'vm.runInNewContext',
       source: 'req.body',
@@ -203,9 +279,10 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     codeFromData('import vm from "node:vm"; vm.runInContext(source, context);', 'vm.runInContext'),
     codeFromData('const { compileFunction } = process.getBuiltinModule("node:vm"); compileFunction(body, ["a"]);', 'vm.compileFunction'),
     // "require from string": a module compiled from data.
-    codeFromData(
+    codeFromParameter(
       'const Module = require("module"); function requireFromString(code, filename) { const m = new Module(filename); m.paths = Module._nodeModulePaths(dir); m._compile(code, filename); return m.exports; }',
       'module#_compile',
+      'code',
     ),
     report('import { Module } from "node:module"; const plugin = new Module("plugin.js"); plugin._compile(req.body.source, "plugin.js");', 'codeFromRequestInput', {
       callee: 'module.Module#_compile',

@@ -124,6 +124,7 @@ describe('odd code', () => {
     'const util = require("util"); util.promisify(); util.promisify(undefined)(); const p = util.promisify(require("child_process").exec); p.call(); p.apply(null, [,]);',
     'const yaml = require("js-yaml"); yaml.load(); yaml.loadAll(); yaml.load(text, { schema }); yaml.load(text, { schema: schema.extend(yaml) });',
     'new Function(); Function(...parts); eval(); eval(...code); new (require("vm").Script)(); require("vm").runInNewContext(...args);',
+    'const vm = require("vm"); vm.runInContext("x"); vm.runInNewContext("x", ...ctx); vm.compileFunction("x", [], ...opts); vm.compileFunction("x", [], { contextExtensions: [, ...more] }); new vm.Script("x").runInContext(); Function.apply(null, arguments); Function.apply(); Function.apply(null, [, a]);',
     'class A { #x = require("child_process").exec; static y = this; m() { this.#x(); this[k](); } } class B extends A { z = super.m; }',
     'const t = { run: require("child_process").exec }; t.run(); t["run"](cmd); t[k](cmd); const { run } = t; run(cmd);',
     'const cp = require("child_process"); cp.spawn("sh"); cp.spawn("sh", [,]); cp.spawn("sh", [...x]); let a = a; cp.spawn("bash", a); const b = []; b.push(...c); b.unshift(); cp.spawn("sh", b);',
@@ -215,6 +216,8 @@ describe('constant commands and constant code', () => {
     'const { exec } = require("child_process"); exec("make build", { env: { PATH: process.env.PATH } });',
     'const { exec } = require("child_process"); exec("npm ci", { cwd: req.body.dir, uid: userId }, done);',
     'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true, cwd: process.argv[2] });',
+    // Constant vm code given request input through its context.
+    'const vm = require("vm"); app.post("/t", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));',
   ];
   const lint = (config: Linter.Config, code: string) =>
     new Linter().verify(code, [config], 'constant.js').map((message) => message.messageId ?? message.ruleId);
@@ -235,6 +238,7 @@ describe('constant commands and constant code', () => {
         ['constantCommand'],
         ['constantCommand'],
         ['constantCommand'],
+        ['dataInVmContext'],
       ],
     );
   });

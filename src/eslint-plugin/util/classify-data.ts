@@ -28,7 +28,7 @@ const MAX_NAMING_DEPTH = 8;
 const MAX_CONSTANT_DEPTH = 8;
 
 // `ctx` is Koa's context, whose `query` and `params` (koa-router) are the request's.
-const REQUEST_OBJECTS = new Set(['req', 'request', 'ctx']);
+export const REQUEST_OBJECTS: ReadonlySet<string> = new Set(['req', 'request', 'ctx']);
 // `url` is the request's whole URL (`url.parse(req.url, true).query.cmd` reads it); `param` is
 // Express's `req.param(name)`, which reads params, body and query in turn.
 const REQUEST_PROPERTIES = new Set(['query', 'body', 'params', 'url', 'param']);
@@ -99,7 +99,7 @@ function isUrlParse(call: ESTree.CallExpression): boolean {
   return name === 'parse' && call.arguments.length > 0;
 }
 
-function isRequestInput(source: InputSource): boolean {
+export function isRequestInput(source: InputSource): boolean {
   return source !== 'process.argv' && source !== 'process.env';
 }
 

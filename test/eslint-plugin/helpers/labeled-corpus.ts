@@ -109,8 +109,8 @@ export interface ClassifiedFinding extends LabeledLine {
 /**
  * Lints the corpus (or the given files of `dir`) with real ESLint and the given rules (`rules`
  * config entries), and returns the reports of mapped rules. A fatal parse error fails loudly: a
- * corpus file that does not parse would silently count as all misses. `languageConfig` comes after
- * the corpus's own parsing setup, so a caller can parse some files differently.
+ * corpus file that does not parse would silently count as all misses. `languageConfig` comes last,
+ * after the rules' configs too (configs.recommended sets a parser), so a caller can parse some files differently.
  */
 export async function lintCorpus(
   rulesConfig: Linter.Config[],
@@ -122,7 +122,7 @@ export async function lintCorpus(
   const eslint = new ESLint({
     cwd: dir,
     overrideConfigFile: true,
-    overrideConfig: [...corpusLanguageConfig, ...languageConfig, ...rulesConfig],
+    overrideConfig: [...corpusLanguageConfig, ...rulesConfig, ...languageConfig],
   });
   const results = await eslint.lintFiles([...files]);
   const findings: ClassifiedFinding[] = [];

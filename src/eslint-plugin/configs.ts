@@ -46,8 +46,8 @@ const STRICT_RULES: Linter.RulesRecord = {
 
 /** The recommended and strict configs, registering `bastion` as the plugin. */
 export function createConfigs(bastion: ESLint.Plugin): { recommended: Linter.Config; strict: Linter.Config } {
-  // espree for JavaScript, with JSX only where a file has some; typescript-eslint's parser for
-  // TypeScript when it is installed (parser.ts). Without it, TypeScript users add
+  // With typescript-eslint installed: its parser for TypeScript, espree for JavaScript (parser.ts).
+  // Without it, ESLint's default parser handles .js/.jsx and TypeScript users add
   // `tseslint.configs.base` (docs/eslint-plugin.md).
   const parser = findParser();
   const base = (name: string, rules: Linter.RulesRecord): Linter.Config => ({

@@ -1,9 +1,9 @@
-// The parser the configs set: typescript-eslint's for TypeScript files (when it is installed),
-// ESLint's own (espree) for JavaScript. typescript-eslint parses JavaScript too, but at about twice
-// the cost of espree, and on a real tree parsing is most of the lint time
-// (docs/eslint-plugin.md#speed). typescript-eslint is loaded on the first file it parses: it pulls in
-// the TypeScript compiler (most of a second), which a run that lints no TypeScript should not pay,
-// nor should `import bastion from ...` in a config file. espree is ESLint's own, already loaded.
+// The parser the configs set when typescript-eslint is installed: typescript-eslint's for TypeScript
+// files, ESLint's own (espree) for JavaScript. typescript-eslint parses JavaScript too, but at about
+// twice the cost of espree, and on a real tree parsing is most of the lint time
+// (docs/eslint-plugin.md#speed). Each parser is loaded on the first file it parses: loading
+// typescript-eslint pulls in the TypeScript compiler (most of a second), which a run that lints no
+// TypeScript should not pay, nor should `import bastion from ...` in a config file.
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { Linter } from 'eslint';
@@ -13,7 +13,6 @@ const require = createRequire(import.meta.url);
 
 /** The extensions typescript-eslint's parser gets; every other file goes to espree. */
 export const TYPESCRIPT_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.mts', '.cts', '.tsx']);
-const JSX_EXTENSION = '.jsx';
 
 type ParseForESLint = (code: string, options?: Linter.ParserOptions) => Linter.ESLintParseResult;
 type Parse = (code: string, options?: Linter.ParserOptions) => Linter.ESLintParseResult['ast'];
@@ -53,50 +52,32 @@ function loadEspree(): Parse | undefined {
 }
 
 /**
- * A parser that sends TypeScript files to typescript-eslint's parser (when it is installed) and
- * JavaScript files to espree, or undefined when espree cannot be loaded (the configs then keep
- * ESLint's default parser). For JavaScript it returns espree's AST alone, so ESLint builds the scope
- * with eslint-scope exactly as it does with its default parser.
+ * A parser that sends TypeScript files to typescript-eslint's parser and JavaScript files to
+ * espree, or undefined when typescript-eslint is not installed (the configs then keep ESLint's
+ * default parser). For JavaScript it returns espree's AST alone, so ESLint builds the scope with
+ * eslint-scope exactly as it does with its default parser.
  */
 export function findParser(): Linter.Parser | undefined {
-  const parseJavaScript = loadEspree();
-  if (!parseJavaScript) return undefined;
-  let version: string | undefined;
+  let version: string;
   try {
     ({ version } = require(`${TYPESCRIPT_PARSER}/package.json`) as { version: string });
   } catch {
-    version = undefined;
+    return undefined;
   }
   let parseTypeScript: ParseForESLint | undefined;
-  const typescript = version
-    ? (code: string, options?: Linter.ParserOptions): Linter.ESLintParseResult => {
-        parseTypeScript ??= (require(TYPESCRIPT_PARSER) as { parseForESLint: ParseForESLint }).parseForESLint;
-        return parseTypeScript(code, options);
-      }
-    : undefined;
+  let parseJavaScript: Parse | null | undefined;
+  const typescript = (code: string, options?: Linter.ParserOptions): Linter.ESLintParseResult => {
+    parseTypeScript ??= (require(TYPESCRIPT_PARSER) as { parseForESLint: ParseForESLint }).parseForESLint;
+    return parseTypeScript(code, options);
+  };
   return {
-    meta: version ? { name: `bastion/espree+${TYPESCRIPT_PARSER}`, version } : { name: 'bastion/espree' },
+    meta: { name: `bastion/espree+${TYPESCRIPT_PARSER}`, version },
     parseForESLint(code: string, options?: Linter.ParserOptions) {
-      if (typescript && (isTypeScriptFile(options?.['filePath']) || wantsTypeInformation(options))) return typescript(code, options);
-      return { ast: parseWithJsxOnlyWhereUsed(parseJavaScript, code, options) };
+      if (isTypeScriptFile(options?.['filePath']) || wantsTypeInformation(options)) return typescript(code, options);
+      // null: espree could not be loaded (an unusual layout); typescript-eslint parses JavaScript too.
+      if (parseJavaScript === undefined) parseJavaScript = loadEspree() ?? null;
+      if (parseJavaScript === null) return typescript(code, options);
+      return { ast: parseJavaScript(code, options) };
     },
   };
-}
-
-/**
- * espree's parse of JavaScript, with JSX enabled (as the configs ask) only for `.jsx` files and the
- * `.js` files that need it. JSX in the grammar costs about 10 % of espree's parse time (measured on
- * the real tree's JavaScript), and most JavaScript has none: a file is parsed without it first, and
- * again with it when that fails. Code without JSX gets the same AST and tokens either way (an
- * expression cannot begin with `<` in plain JavaScript), which the parser's tests check.
- */
-function parseWithJsxOnlyWhereUsed(parse: Parse, code: string, options: Linter.ParserOptions | undefined): Linter.ESLintParseResult['ast'] {
-  const features = options?.ecmaFeatures;
-  const filePath = options?.['filePath'];
-  if (!features?.jsx || (typeof filePath === 'string' && extname(filePath) === JSX_EXTENSION)) return parse(code, options);
-  try {
-    return parse(code, { ...options, ecmaFeatures: { ...features, jsx: false } });
-  } catch {
-    return parse(code, options);
-  }
 }

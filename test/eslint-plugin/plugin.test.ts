@@ -18,7 +18,6 @@ import n from 'eslint-plugin-n';
 import regexp from 'eslint-plugin-regexp';
 import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
-import { CORPUS_DIR } from './helpers/labeled-corpus.ts';
 
 const requireHere = createRequire(import.meta.url);
 const RULES_SOURCE = new URL('../../src/eslint-plugin/rules/', import.meta.url);
@@ -357,39 +356,6 @@ describe('the parser each file gets', () => {
     assert.deepEqual(parserOf('view.js', jsx), { parser: 'espree', fatal: [] });
     assert.deepEqual(parserOf('view.jsx', jsx), { parser: 'espree', fatal: [] });
     assert.deepEqual(parserOf('bin.cjs', "if (!process.argv[2]) return;\nrequire('node:fs');\n"), { parser: 'espree', fatal: [] });
-  });
-
-  it('parses JavaScript without JSX first, to the very tree and tokens espree gives with JSX on', () => {
-    // Every JavaScript file of the labelled corpus and of the built plugin: none has JSX, so each is
-    // parsed without it, and what the rules get must not differ from a parse with JSX enabled.
-    const parser = plugin.configs.recommended.languageOptions?.parser as Linter.Parser & { parseForESLint: (code: string, options: object) => { ast: unknown } };
-    const espree = createRequire(requireHere.resolve('eslint'))('espree') as { parse: (code: string, options: object) => unknown };
-    const javascript = (dir: string): string[] =>
-      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => /\.[cm]?js$/u.test(file)).map((file) => join(dir, file));
-    const files = [...javascript(CORPUS_DIR), ...javascript(fileURLToPath(new URL('../../dist/eslint-plugin/', import.meta.url)))];
-    let compared = 0;
-    for (const file of files) {
-      const code = readFileSync(file, 'utf8');
-      const options = { ecmaVersion: 'latest', sourceType: file.endsWith('.cjs') ? 'commonjs' : 'module', ecmaFeatures: { jsx: true }, loc: true, range: true, tokens: true, comment: true, filePath: file };
-      let expected: unknown;
-      try {
-        expected = espree.parse(code, options);
-      } catch {
-        continue; // a corpus file written as a script (a top-level return): the check below covers parse errors
-      }
-      assert.deepEqual(parser.parseForESLint(code, options).ast, expected, file);
-      compared++;
-    }
-    assert.ok(compared > 100, `${compared} of ${files.length} files compared`);
-  });
-
-  it('parses JSX in a .js file on the second try, and reports a broken file as espree with JSX does', () => {
-    const parser = plugin.configs.recommended.languageOptions?.parser as Linter.Parser & { parseForESLint: (code: string, options: object) => { ast: { body: { declarations?: { init?: { body?: { type: string } } }[] }[] } } };
-    const options = { ecmaVersion: 'latest', sourceType: 'module', ecmaFeatures: { jsx: true }, filePath: 'view.js' };
-    const [declaration] = parser.parseForESLint('const View = () => <p>hi</p>;\n', options).ast.body;
-    assert.equal(declaration?.declarations?.[0]?.init?.body?.type, 'JSXElement');
-    assert.throws(() => parser.parseForESLint('const View = () => <p>hi</p;\n', options), /Unexpected token|Expected corresponding JSX closing tag/u);
-    assert.deepEqual(parserOf('broken.js', 'const View = () => <p>hi</p;\n').fatal.length, 1);
   });
 
   it('gives JavaScript typescript-eslint\'s parser too when the config asks it for type information', () => {

@@ -37,6 +37,9 @@ test('a stall longer than BASTION_WATCHDOG_TIMEOUT_MS leaves a stall dump naming
   assert.match(metrics, /^bastion_watchdog_stalls_total [1-9]\d*$/m);
   assert.match(metrics, /^bastion_watchdog_longest_stall_seconds (?:0\.[5-9]|[1-9])/m);
   assert.match(metrics, /^bastion_watchdog_threshold_seconds 0\.5$/m);
+  // Busy for the 1.5 s loop since start (the first stats() call): more than nothing, at most all.
+  const utilization = Number(/^bastion_watchdog_event_loop_utilization (\S+)$/m.exec(metrics)?.[1]);
+  assert.ok(utilization > 0 && utilization <= 1, `utilization ${utilization}`);
 });
 
 test('BASTION_WATCHDOG=0 keeps it from starting', async (t) => {

@@ -16,19 +16,23 @@ export function createMetricsRegistry(): Registry {
 /**
  * The watchdog's figures, read when Prometheus scrapes (a read of shared memory, no work in
  * between). Only when it runs: `npm start` preloads it, tests and BASTION_WATCHDOG=0 do not.
+ * Event-loop delay percentiles are among the default metrics (`nodejs_eventloop_lag_*`).
  */
 function registerWatchdogMetrics(registry: Registry): void {
   const watchdog = getWatchdog();
   if (watchdog === undefined) return;
+  // One stats() per scrape, taken by the first collector (prom-client collects in the order the
+  // metrics were registered): its utilisation covers the time since the previous call.
+  let latest = watchdog.stats();
   let counted = 0;
   new Counter({
     name: 'bastion_watchdog_stalls_total',
     help: 'Event-loop stalls longer than the watchdog threshold since start',
     registers: [registry],
     collect() {
-      const { stalls } = watchdog.stats();
-      this.inc(stalls - counted);
-      counted = stalls;
+      latest = watchdog.stats();
+      this.inc(latest.stalls - counted);
+      counted = latest.stalls;
     },
   });
   new Gauge({
@@ -36,7 +40,15 @@ function registerWatchdogMetrics(registry: Registry): void {
     help: 'Longest event-loop stall the watchdog has seen since start',
     registers: [registry],
     collect() {
-      this.set(watchdog.stats().longestStallMs / 1_000);
+      this.set(latest.longestStallMs / 1_000);
+    },
+  });
+  new Gauge({
+    name: 'bastion_watchdog_event_loop_utilization',
+    help: 'Share of the time since the previous scrape that the main event loop was busy (0 to 1)',
+    registers: [registry],
+    collect() {
+      this.set(latest.eventLoopUtilization);
     },
   });
   new Gauge({

@@ -49,7 +49,7 @@ describe('bastion new: answers', () => {
       version: readJson(new URL('../../package.json', import.meta.url).pathname)['version'],
     });
     const files = listFiles(root);
-    for (const expected of ['vendor/watchdog/register.js', 'vendor/watchdog/worker.js', 'vendor/watchdog/index.d.ts', 'eslint.config.js', '.gitignore']) {
+    for (const expected of ['vendor/watchdog/register.js', 'vendor/watchdog/shared.js', 'vendor/watchdog/worker.js', 'vendor/watchdog/worker-tasks.js', 'vendor/watchdog/index.d.ts', 'eslint.config.js', '.gitignore']) {
       assert.ok(files.includes(expected), `${expected} is written`);
     }
     assert.ok(!files.some((file) => file.endsWith('.map') || file.startsWith('_') || file.includes('/_')), 'no source maps, no undotted dotfiles');

@@ -9,9 +9,12 @@
 //                stall or `bastion dump`); each imports the other by its own name, once.
 //
 // The other modules' files stay in dist/ as tsc wrote them: the CLI and the tests import some.
+// runtime-files.json lists the bundles, for `bastion add watchdog` to copy those and no others.
 // Run after `tsc -p tsconfig.build.json` (npm run build does).
 import { build } from 'esbuild';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, BuildResult } from 'esbuild';
+import { writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../src/watchdog/', import.meta.url));
@@ -27,16 +30,21 @@ const common: BuildOptions = {
   sourcemap: true,
   sourcesContent: false,
   logLevel: 'warning',
+  metafile: true,
 };
 
-await build({
-  ...common,
-  entryPoints: [`${SRC}register.ts`, `${SRC}index.ts`],
-  splitting: true,
-  // One chunk: everything register.ts and index.ts share. A second would collide on this name and fail the build.
-  chunkNames: 'shared',
-});
-// Each worker module leaves the other out: worker-tasks.js must reach the running entry's state,
-// and worker.js must not load the stall path before it is needed.
-await build({ ...common, entryPoints: [`${SRC}worker.ts`], external: ['./worker-tasks.js'] });
-await build({ ...common, entryPoints: [`${SRC}worker-tasks.ts`], external: ['./worker.js'] });
+const results: BuildResult[] = [
+  await build({
+    ...common,
+    entryPoints: [`${SRC}register.ts`, `${SRC}index.ts`],
+    splitting: true,
+    // One chunk: everything register.ts and index.ts share. A second would collide on this name and fail the build.
+    chunkNames: 'shared',
+  }),
+  // Each worker module leaves the other out: worker-tasks.js must reach the running entry's state,
+  // and worker.js must not load the stall path before it is needed.
+  await build({ ...common, entryPoints: [`${SRC}worker.ts`], external: ['./worker-tasks.js'] }),
+  await build({ ...common, entryPoints: [`${SRC}worker-tasks.ts`], external: ['./worker.js'] }),
+];
+const files = results.flatMap((result) => Object.keys(result.metafile?.outputs ?? {})).filter((path) => path.endsWith('.js'));
+writeFileSync(`${OUT}runtime-files.json`, `${JSON.stringify({ files: files.map((path) => basename(path)).sort() }, null, 2)}\n`);

@@ -53,6 +53,8 @@ describe('bastion new: answers', () => {
       assert.ok(files.includes(expected), `${expected} is written`);
     }
     assert.ok(!files.some((file) => file.endsWith('.map') || file.startsWith('_') || file.includes('/_')), 'no source maps, no undotted dotfiles');
+    // The bundles only: the modules they were made of are not loaded.
+    assert.ok(!files.includes('vendor/watchdog/options.js'), 'no unbundled module');
     assert.doesNotMatch(readFileSync(join(root, 'vendor/watchdog/index.js'), 'utf8'), /sourceMappingURL/);
   });
 

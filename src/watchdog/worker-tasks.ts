@@ -43,6 +43,7 @@ const STALL_THREADS_MS = 1500;
 const ON_DEMAND_THREADS_MS = 800;
 // How often a stall profile looks at the heartbeat, to stop at the recovery.
 const RECOVERY_POLL_MS = 10;
+
 // Not `import`: as everywhere in the watchdog, built-ins through getBuiltinModule (see dump.ts).
 const { rmSync } = process.getBuiltinModule('node:fs');
 

@@ -13,7 +13,10 @@ const COMPILED = packagePath('dist/watchdog/');
 const SOURCE_MAP_COMMENT = /^\/\/# sourceMappingURL=.*$/m;
 
 export function addWatchdog(generator: Generator): void {
-  for (const file of readdirSync(COMPILED).filter((name) => /\.(?:js|d\.ts)$/.test(name))) {
+  // The bundles the preload and the API load (scripts/bundle-watchdog.ts lists them), not the
+  // one-file-per-module build beside them; the types of every module.
+  const runtime = (JSON.parse(readFileSync(`${COMPILED}runtime-files.json`, 'utf8')) as { files: string[] }).files;
+  for (const file of readdirSync(COMPILED).filter((name) => runtime.includes(name) || name.endsWith('.d.ts'))) {
     writeManaged(generator, file, readFileSync(`${COMPILED}${file}`, 'utf8').replace(SOURCE_MAP_COMMENT, '').trimEnd() + '\n');
   }
   writeManaged(

@@ -57,16 +57,17 @@ export function trackHandles(): HandleTracker {
   const { createHook } = process.getBuiltinModule('node:async_hooks');
   const { Server } = process.getBuiltinModule('node:net');
   const tracked = new Map<number, Tracked>();
+  const init = (asyncId: number, type: string, _triggerId: number, resource: object): void => {
+    const kind = KEEPS_ALIVE.get(type);
+    if (kind === undefined) return;
+    // Timers made unref'd (a socket's idle timeout, re-armed with each HTTP response) keep
+    // nothing alive, and a stack for each cost an HTTP server half its throughput (measured).
+    // The Timeout constructor sets its ref state before this event; a timer ref()ed later is missed.
+    if (type === 'Timeout' && (resource as Tracked['resource']).hasRef?.() === false) return;
+    tracked.set(asyncId, { kind, resource: resource as Tracked['resource'], trace: captureTrace(init) });
+  };
   const hook: AsyncHook = createHook({
-    init(asyncId, type, _triggerId, resource: object) {
-      const kind = KEEPS_ALIVE.get(type);
-      if (kind === undefined) return;
-      // Timers made unref'd (a socket's idle timeout, re-armed with each HTTP response) keep
-      // nothing alive, and a stack for each cost an HTTP server half its throughput (measured).
-      // The Timeout constructor sets its ref state before this event; a timer ref()ed later is missed.
-      if (type === 'Timeout' && (resource as Tracked['resource']).hasRef?.() === false) return;
-      tracked.set(asyncId, { kind, resource: resource as Tracked['resource'], trace: captureTrace() });
-    },
+    init,
     destroy(asyncId) {
       tracked.delete(asyncId);
     },
@@ -77,7 +78,7 @@ export function trackHandles(): HandleTracker {
   const listen = Object.getOwnPropertyDescriptor(Server.prototype, 'listen');
   const original = Server.prototype.listen;
   Server.prototype.listen = function listenTracked(this: object, ...args: unknown[]) {
-    listens.set(this, captureTrace());
+    listens.set(this, captureTrace(listenTracked));
     return (original as (...values: unknown[]) => unknown).apply(this, args);
   } as typeof original;
   hook.enable();
@@ -98,12 +99,15 @@ export function trackHandles(): HandleTracker {
   };
 }
 
-/** A stack trace of the caller, formatted by V8 only when read. */
-function captureTrace(): Tracked['trace'] {
+/**
+ * A stack trace from the caller of `hook` (our frames left out by reference, not by file name: the
+ * build bundles this module into the preload's file), formatted by V8 only when read.
+ */
+function captureTrace(hook: (...args: never[]) => unknown): Tracked['trace'] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = STACK_FRAMES;
   const trace: Tracked['trace'] = {};
-  Error.captureStackTrace(trace);
+  Error.captureStackTrace(trace, hook);
   Error.stackTraceLimit = limit;
   return trace;
 }
@@ -119,8 +123,7 @@ function frameLines(stack: string): string[] {
   return stack
     .split('\n')
     .slice(1)
-    .map((line) => line.trim().replace(/^at /, ''))
-    .filter((frame) => !frame.includes('/watchdog/handles.'));
+    .map((line) => line.trim().replace(/^at /, ''));
 }
 
 /**

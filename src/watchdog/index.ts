@@ -120,6 +120,7 @@ class RunningWatchdog implements Watchdog {
       heartbeat,
       startedNs: Atomics.load(slots, HeartbeatSlot.lastTickNs),
       intervalMs,
+      heartbeatUrl: import.meta.url,
       loopDelay: this.#loopDelay,
       inspectorBlocked: inspectorBlocker(),
       argv: process.argv,

@@ -9,6 +9,11 @@ export interface WorkerData {
   readonly startedNs: bigint;
   readonly intervalMs: number;
   /**
+   * The URL of the module whose timer ticks the heartbeat: a pause that lands there found the main
+   * thread idle. Passed, not derived from a file name: the build bundles that module (index.ts).
+   */
+  readonly heartbeatUrl: string;
+  /**
    * The main thread's event-loop delay histogram. Histograms clone by reference to the same
    * native counters, so the worker reads live percentiles without running code on the main thread.
    */

@@ -43,8 +43,6 @@ const STALL_THREADS_MS = 1500;
 const ON_DEMAND_THREADS_MS = 800;
 // How often a stall profile looks at the heartbeat, to stop at the recovery.
 const RECOVERY_POLL_MS = 10;
-// The heartbeat's own function: an on-demand pause that lands there found the main thread idle.
-const HEARTBEAT_URL = new URL('./index.js', import.meta.url).href;
 
 // Not `import`: as everywhere in the watchdog, built-ins through getBuiltinModule (see dump.ts).
 const { rmSync } = process.getBuiltinModule('node:fs');
@@ -325,7 +323,7 @@ async function onDemandDump(): Promise<OnDemandDump> {
   capture.release();
   const threads = capture.status === 'captured' ? await captureThreadStacks(ON_DEMAND_THREADS_MS, resolveStack) : threadsNotRead();
   // Elsewhere than Linux, an idle loop takes the pause at its next heartbeat.
-  const idle = waiting || (capture.status === 'captured' && capture.frames[0]?.url === HEARTBEAT_URL);
+  const idle = waiting || (capture.status === 'captured' && capture.frames[0]?.url === data.heartbeatUrl);
   const native = capture.status === 'captured' ? undefined : readNativeState();
   return {
     kind: 'on-demand',

@@ -49,10 +49,12 @@ describe('bastion new: answers', () => {
       version: readJson(new URL('../../package.json', import.meta.url).pathname)['version'],
     });
     const files = listFiles(root);
-    for (const expected of ['vendor/watchdog/register.js', 'vendor/watchdog/worker.js', 'vendor/watchdog/index.d.ts', 'eslint.config.js', '.gitignore']) {
+    for (const expected of ['vendor/watchdog/register.js', 'vendor/watchdog/shared.js', 'vendor/watchdog/worker.js', 'vendor/watchdog/worker-tasks.js', 'vendor/watchdog/index.d.ts', 'eslint.config.js', '.gitignore']) {
       assert.ok(files.includes(expected), `${expected} is written`);
     }
     assert.ok(!files.some((file) => file.endsWith('.map') || file.startsWith('_') || file.includes('/_')), 'no source maps, no undotted dotfiles');
+    // The bundles only: the modules they were made of are not loaded.
+    assert.ok(!files.includes('vendor/watchdog/options.js'), 'no unbundled module');
     assert.doesNotMatch(readFileSync(join(root, 'vendor/watchdog/index.js'), 'utf8'), /sourceMappingURL/);
   });
 

@@ -128,7 +128,9 @@ describe('bastion add', () => {
     writeFileSync(join(dir, 'vendor/watchdog/index.js'), '// an older watchdog\n');
     const run = await bastion(dir, ['add', 'watchdog', '--skip-install']);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(readFileSync(join(dir, 'vendor/watchdog/index.js'), 'utf8'), /export function startWatchdog/);
+    // The API's entry re-exports from the bundle it shares with the preload (scripts/bundle-watchdog.ts).
+    assert.match(readFileSync(join(dir, 'vendor/watchdog/index.js'), 'utf8'), /\bstartWatchdog\b[^]*from "\.\/shared\.js"/);
+    assert.match(readFileSync(join(dir, 'vendor/watchdog/shared.js'), 'utf8'), /function startWatchdog\(/);
   });
 
   test('watchdog: a start script that is not `node …` is left alone, with the line to add', async () => {

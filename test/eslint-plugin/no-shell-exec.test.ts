@@ -208,6 +208,10 @@ createRuleTester().run('no-shell-exec', rule, {
     dataCommand('const cp = require("child_process"); let run; run = cp.exec; run(command);', 'child_process.exec'),
     dataCommand('const { exec } = process.getBuiltinModule("node:child_process"); exec(command);', 'child_process.exec'),
     dataCommand('process.getBuiltinModule("child_process").execSync(command);', 'child_process.execSync'),
+    // The rule skips files whose text cannot name a tracked module; an escape in a name is read.
+    dataCommand('require("child\\u005fprocess").exec(command);', 'child_process.exec'),
+    dataCommand('require(`child_process`).exec(command);', 'child_process.exec'),
+    dataCommand('require("mz/child_process").exec(command);', 'mz/child_process.exec'),
     dataCommand(
       'import { createRequire } from "node:module"; const require = createRequire(import.meta.url); require("child_process").exec(command);',
       'child_process.exec',

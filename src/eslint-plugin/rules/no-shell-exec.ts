@@ -10,7 +10,7 @@ import { findOption, resolveObjectExpression } from '../util/find-option.js';
 import { isNeutralized } from '../util/find-checks.js';
 import { findShellInvocation } from '../util/find-shell-invocation.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
-import { trackModuleCalls, type TrackedCall } from '../util/track-module-calls.js';
+import { trackModuleCalls, type TrackedCall, type TrackingSpec } from '../util/track-module-calls.js';
 import { suggestExecFile } from '../suggestions/exec-file.js';
 
 export type Options = [{ allowConstantCommands?: boolean }];
@@ -121,6 +121,8 @@ const SHELL_FUNCTIONS: TraceMap<ShellUse> = {
   opener: callable({ shell: 'never', programOption: 'command' }),
 };
 
+const TRACKED: TrackingSpec<ShellUse> = { modules: SHELL_FUNCTIONS, taggedTemplates: true };
+
 const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
   name: 'no-shell-exec',
   meta: {
@@ -158,7 +160,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
   create(context) {
     const [{ allowConstantCommands = false } = {}] = context.options;
     const { sourceCode } = context;
-    return trackModuleCalls(context, { modules: SHELL_FUNCTIONS, taggedTemplates: true }, ({ calls }) => {
+    return trackModuleCalls(context, TRACKED, ({ calls }) => {
       for (const call of calls) {
         const runs = [...iterateCommandRuns(sourceCode, call)];
         // A local wrapper passing its parameters on (`function run(f, a) { spawn(f, a) }`): the

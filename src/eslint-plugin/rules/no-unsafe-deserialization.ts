@@ -10,7 +10,7 @@ import { findInFlow } from '../util/find-in-flow.js';
 import { findInstanceMethodCalls } from '../util/find-instance-calls.js';
 import { findOption, isOptionTruthy } from '../util/find-option.js';
 import { parseMajorVersion, resolvePackageVersion } from '../util/resolve-package-version.js';
-import { trackModuleCalls, type ModuleReferences, type TrackedCall } from '../util/track-module-calls.js';
+import { trackModuleCalls, type ModuleReferences, type TrackedCall, type TrackingSpec } from '../util/track-module-calls.js';
 
 export type Options = [{ jsYamlVersion?: string | number; allowDataInVmContext?: boolean }];
 export type MessageIds =
@@ -133,6 +133,8 @@ const GLOBAL_CODE_SINKS: TraceMap<Sink> = {
   setInterval: callable(STRING_TIMER),
 };
 
+const TRACKED: TrackingSpec<Sink> = { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS };
+
 /** The first js-yaml major whose `load` is safe by default (3.x used DEFAULT_FULL_SCHEMA). */
 const FIRST_SAFE_JS_YAML_MAJOR = 4;
 const MAX_FLOW_DEPTH = 8;
@@ -191,7 +193,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
     const { sourceCode } = context;
     const [{ allowDataInVmContext = false } = {}] = context.options as Options;
     const checkYaml = createYamlCheck(context);
-    return trackModuleCalls(context, { modules: DESERIALIZERS, globals: GLOBAL_CODE_SINKS }, (references) => {
+    return trackModuleCalls(context, TRACKED, (references) => {
       const reported = new Set<ESTree.Node>();
       for (const call of references.calls.flatMap((tracked) => expandInstanceCalls(sourceCode, tracked))) {
         const finding = check(call, references);

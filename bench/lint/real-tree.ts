@@ -9,8 +9,8 @@
 //                             checked by hand. Exit code 1 on any rule crash.
 //   speed [step] [rounds]     CPU and wall time of ESLint's recommended alone and with bastion's
 //                             recommended (and its variants) on every step-th file <= 1 MB (default
-//                             12, 1 round), interleaved in chunks so that load falls on all alike;
-//                             then ESLint's per-rule times (stats).
+//                             12, 3 rounds), each subject in a process of its own, taking turns;
+//                             medians; then ESLint's per-rule times (stats).
 //   stats [step]              ESLint's per-rule times alone (the end of `speed`).
 //   count [step] [subject...] instructions per subject (or only the ones named), each in its own
 //                             process under valgrind's callgrind with node --predictable,
@@ -207,50 +207,57 @@ const cpuMs = (): number => {
   return (user + system) / 1000;
 };
 
-function speed(step: number, rounds: number): void {
-  const files = timedFiles(step);
-  const typescript = files.filter((file) => isTypeScript(file.path)).length;
-  console.log(`${files.length} files (every ${step}. file <= ${MAX_TIMED_FILE_BYTES} bytes; ${typescript} TypeScript), ${rounds} rounds`);
+/**
+ * Each subject in a process of its own, the subjects taking turns within each round (rotating the
+ * order): a process's garbage collector bills each configuration for its own allocations, which one
+ * process linting all of them in turn would spread over them all. Medians over the rounds.
+ */
+async function speed(step: number, rounds: number): Promise<void> {
   const names = Object.keys(SUBJECTS);
-  const linters = names.map(() => new Linter({ cwd: '/' }));
-  const configs = names.map((name) => configsFor(SUBJECTS[name] ?? []));
-  names.forEach((_, index) => lintAll(linters[index] as Linter, configs[index] as ReturnType<typeof configsFor>, warmUp(files)));
-  // The subjects take turns on each chunk of 16 files, in an order that rotates from chunk to chunk;
-  // each chunk's least disturbed (smallest CPU) round is kept.
-  const CHUNK = 16;
-  const chunks = Math.ceil(files.length / CHUNK);
-  const minCpu = names.map(() => new Array<number>(chunks).fill(Infinity));
+  const cpu = names.map(() => [] as number[]);
   const wall = names.map(() => [] as number[]);
+  let described = '';
   for (let round = 0; round < rounds; round++) {
-    const roundWall = names.map(() => 0);
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const slice = files.slice(chunk * CHUNK, (chunk + 1) * CHUNK);
-      for (let offset = 0; offset < names.length; offset++) {
-        const index = (round + chunk + offset) % names.length;
-        const [cpu0, wall0] = [cpuMs(), performance.now()];
-        lintAll(linters[index] as Linter, configs[index] as ReturnType<typeof configsFor>, slice);
-        const minima = minCpu[index] as number[];
-        minima[chunk] = Math.min(minima[chunk] ?? Infinity, cpuMs() - cpu0);
-        roundWall[index] = (roundWall[index] ?? 0) + performance.now() - wall0;
-      }
+    for (let offset = 0; offset < names.length; offset++) {
+      const index = (round + offset) % names.length;
+      const output = execFileSync(process.execPath, [fileURLToPath(import.meta.url), 'speed-child', names[index] ?? '', String(step)], { encoding: 'utf8' });
+      const result = JSON.parse(output.trim().split('\n').at(-1) ?? '') as { cpuMs: number; wallMs: number; described: string };
+      cpu[index]?.push(result.cpuMs);
+      wall[index]?.push(result.wallMs);
+      described = result.described;
     }
-    roundWall.forEach((ms, index) => wall[index]?.push(ms));
     console.log(`  round ${round + 1}/${rounds} done`);
   }
-  const cpuTotals = minCpu.map((minima) => minima.reduce((sum, ms) => sum + ms, 0));
+  console.log(described);
+  const cpuMedians = cpu.map((values) => median(values) ?? NaN);
   const wallMedians = wall.map((values) => median(values) ?? NaN);
-  const [coreCpu = NaN, coreWall = NaN] = [cpuTotals[0], wallMedians[0]];
+  const [coreCpu = NaN, coreWall = NaN] = [cpuMedians[0], wallMedians[0]];
   console.table(
     names.map((name, index) => ({
       config: name,
-      'CPU s (best round per chunk)': ((cpuTotals[index] ?? NaN) / 1000).toFixed(2),
-      'added CPU': index === 0 ? '' : percent((cpuTotals[index] ?? NaN) / coreCpu - 1),
+      'CPU s (median)': ((cpuMedians[index] ?? NaN) / 1000).toFixed(2),
+      'added CPU': index === 0 ? '' : percent((cpuMedians[index] ?? NaN) / coreCpu - 1),
+      'CPU s per round': (cpu[index] ?? []).map((ms) => (ms / 1000).toFixed(2)).join(' '),
       'median wall s': ((wallMedians[index] ?? NaN) / 1000).toFixed(2),
       'added wall': index === 0 ? '' : percent((wallMedians[index] ?? NaN) / coreWall - 1),
     })),
   );
+}
 
-  ruleStats(files);
+/** One subject's timed pass, in this process: CPU and wall time of linting every timed file once. */
+function speedChild(name: string, step: number): void {
+  const subject = SUBJECTS[name];
+  if (!subject) throw new TypeError(`no subject ${JSON.stringify(name)}`);
+  const files = timedFiles(step);
+  const linter = new Linter({ cwd: '/' });
+  const configs = configsFor(subject);
+  lintAll(linter, configs, warmUp(files));
+  const [cpu0, wall0] = [cpuMs(), performance.now()];
+  lintAll(linter, configs, files);
+  const [cpuSpent, wallSpent] = [cpuMs() - cpu0, performance.now() - wall0];
+  const typescript = files.filter((file) => isTypeScript(file.path)).length;
+  const described = `${files.length} files (every ${step}. file <= ${MAX_TIMED_FILE_BYTES} bytes; ${typescript} TypeScript)`;
+  console.log(JSON.stringify({ cpuMs: cpuSpent, wallMs: wallSpent, described }));
 }
 
 /**
@@ -352,7 +359,11 @@ switch (command) {
     break;
   case 'speed':
     ensureTree();
-    speed(intArg(args[0], 12, 'step'), intArg(args[1], 1, 'rounds'));
+    await speed(intArg(args[0], 12, 'step'), intArg(args[1], 3, 'rounds'));
+    ruleStats(timedFiles(intArg(args[0], 12, 'step')));
+    break;
+  case 'speed-child':
+    speedChild(args[0] ?? '', intArg(args[1], 12, 'step'));
     break;
   case 'stats':
     ensureTree();

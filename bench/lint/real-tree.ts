@@ -244,14 +244,20 @@ async function speed(step: number, rounds: number): Promise<void> {
   );
 }
 
-/** One subject's timed pass, in this process: CPU and wall time of linting every timed file once. */
-function speedChild(name: string, step: number): void {
+/** A subject's linter and configs in this process, warmed up on a few of the timed files. */
+function warmedUp(name: string, step: number): { files: TreeFile[]; linter: Linter; configs: ReturnType<typeof configsFor> } {
   const subject = SUBJECTS[name];
   if (!subject) throw new TypeError(`no subject ${JSON.stringify(name)}`);
   const files = timedFiles(step);
   const linter = new Linter({ cwd: '/' });
   const configs = configsFor(subject);
   lintAll(linter, configs, warmUp(files));
+  return { files, linter, configs };
+}
+
+/** One subject's timed pass, in this process: CPU and wall time of linting every timed file once. */
+function speedChild(name: string, step: number): void {
+  const { files, linter, configs } = warmedUp(name, step);
   const [cpu0, wall0] = [cpuMs(), performance.now()];
   lintAll(linter, configs, files);
   const [cpuSpent, wallSpent] = [cpuMs() - cpu0, performance.now() - wall0];
@@ -261,8 +267,8 @@ function speedChild(name: string, step: number): void {
 }
 
 /**
- * ESLint's own per-rule and parse times (stats: true), one pass each of the two subjects that hold
- * every rule: bastion's recommended with the guarded and with the upstream bidi rule.
+ * ESLint's own per-rule and parse times (stats: true), one pass each of STATS_SUBJECTS: bastion's
+ * recommended as it is and as it was.
  */
 function ruleStats(files: readonly TreeFile[]): void {
   const names = Object.keys(SUBJECTS);
@@ -291,12 +297,7 @@ function ruleStats(files: readonly TreeFile[]): void {
  * and waits for the file named by argv to exist (the parent turns instrumentation on in between).
  */
 async function countChild(name: string, step: number, go: string): Promise<void> {
-  const subject = SUBJECTS[name];
-  if (!subject) throw new TypeError(`no subject ${JSON.stringify(name)}`);
-  const files = timedFiles(step);
-  const linter = new Linter({ cwd: '/' });
-  const configs = configsFor(subject);
-  lintAll(linter, configs, warmUp(files));
+  const { files, linter, configs } = warmedUp(name, step);
   console.log(`ready ${process.pid}`);
   while (!existsSync(go)) await sleep(50);
   lintAll(linter, configs, files);

@@ -40,7 +40,8 @@ async function profile(tool: 'doctor' | 'flame'): Promise<number> {
     // The report opens in a browser only on a terminal.
     ...(process.stdout.isTTY ? [] : ['--no-open']),
     '--on-port', 'node scripts/clinic.ts load',
-    '--', ...start,
+    // Flame draws one thread's profile: see scripts/flame-main-thread.ts.
+    '--', ...(tool === 'flame' ? ['node', '--import', './scripts/flame-main-thread.ts', ...start.slice(1)] : start),
   ], {
     // clinic 13 does nothing at all without it.
     NO_INSIGHT: '1',

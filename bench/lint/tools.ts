@@ -36,7 +36,7 @@ export const bastionRecommendedSubject: AccuracySubject = {
   config: [bastion.configs.recommended],
   classMap: BASTION_CLASS_MAP,
   scoring: 'recommended',
-  mapping: 'as above, with the options the config sets; constant commands and data in vm contexts count as negatives',
+  mapping: 'as above, with the options the config sets; constant commands count as negatives',
 };
 
 // eslint-plugin-security has no deserialization rule as such; the two that flag code built from

@@ -87,7 +87,7 @@ createRuleTester().run('no-unsafe-deserialization', rule, {
     // Constant vm code with constant data, or data that is neither request input nor a parameter.
     'const vm = require("vm"); vm.runInNewContext("total(lines)", { lines: [1, 2] });',
     'import vm from "node:vm"; const context = vm.createContext({ console, mode: process.env.MODE }); vm.runInContext("start(mode)", context);',
-    // configs.recommended's option: data in the context of constant code is left alone.
+    // The option: data in the context of constant code is left alone.
     ...[
       'const vm = require("vm"); app.post("/total", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));',
       'import vm from "node:vm"; export function check(item) { return new vm.Script("valid(item)").runInNewContext({ item }); }',

@@ -215,8 +215,6 @@ describe('constant commands and constant code', () => {
     'const { exec } = require("child_process"); exec("make build", { env: { PATH: process.env.PATH } });',
     'const { exec } = require("child_process"); exec("npm ci", { cwd: req.body.dir, uid: userId }, done);',
     'const { spawn } = require("child_process"); spawn("ls", ["-la"], { shell: true, cwd: process.argv[2] });',
-    // Constant vm code given request input through its context.
-    'const vm = require("vm"); app.post("/t", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));',
   ];
   const lint = (config: Linter.Config, code: string) =>
     new Linter().verify(code, [config], 'constant.js').map((message) => message.messageId ?? message.ruleId);
@@ -237,16 +235,17 @@ describe('constant commands and constant code', () => {
         ['constantCommand'],
         ['constantCommand'],
         ['constantCommand'],
-        ['dataInVmContext'],
       ],
     );
   });
 
-  it('recommended still reports commands and code built from data', () => {
+  it('recommended still reports commands and code built from data, and request input in a vm context', () => {
     assert.deepEqual(lint(plugin.configs.recommended, 'require("child_process").exec("git log " + ref); eval(text);'), [
       'dataCommand',
       'codeFromData',
     ]);
+    const vmContext = 'const vm = require("vm"); app.post("/t", (req, res) => res.json(vm.runInNewContext("total(lines)", { lines: req.body.lines })));';
+    assert.deepEqual(lint(plugin.configs.recommended, vmContext), ['dataInVmContext']);
   });
 });
 

@@ -161,7 +161,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
           },
           allowDataInVmContext: {
             type: 'boolean',
-            description: 'Do not report request input or parameters placed in the context of constant vm code (true in configs.recommended).',
+            description: 'Do not report request input or parameters placed in the context of constant vm code.',
           },
         },
         additionalProperties: false,
@@ -252,7 +252,7 @@ const rule: BastionRule<Options, MessageIds> = createRule<Options, MessageIds>({
       }
     }
 
-    // Data in the context of constant code: strict only, as the code decides what happens to it.
+    // Data in the context of constant code, with a message of its own: the code decides what happens to it.
     function checkContext(call: TrackedCall<Sink>, at: VmContext | undefined): Finding | undefined {
       const args = call.arguments;
       if (allowDataInVmContext || !at || !args) return undefined;

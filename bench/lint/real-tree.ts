@@ -27,7 +27,7 @@
 //                             figure that does not depend on what else the machine runs.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { Session, type Profiler } from 'node:inspector/promises';
+import { Session, type HeapProfiler, type Profiler } from 'node:inspector/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -467,6 +467,19 @@ function samplesByOwner(profile: Profiler.Profile): Map<string, number> {
   return samples;
 }
 
+/** Bytes allocated per owner in a sampling heap profile, owned as samplesByOwner() owns CPU samples. */
+function bytesByOwner(head: HeapProfiler.SamplingHeapProfileNode): Map<string, number> {
+  const bytes = new Map<string, number>();
+  const visit = (node: HeapProfiler.SamplingHeapProfileNode, outer: string | undefined): void => {
+    const owner = outer ?? pluginOf(node.callFrame);
+    const key = owner ?? (pathOf(node.callFrame.url) === PARSER_WRAPPER ? PARSER_SELF : 'rest');
+    bytes.set(key, (bytes.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child, owner);
+  };
+  visit(head, undefined);
+  return bytes;
+}
+
 /**
  * `config` with a no-op copy of each of its plugin rules: the rule itself records the listener keys
  * its create() returned for the file (eslint-plugin-regexp's rules share one visitor per file, so a
@@ -528,6 +541,11 @@ async function share(step: number, name: string): Promise<void> {
   const { user, system } = process.threadCpuUsage(cpu0);
   const wallMs = performance.now() - wall0;
   const { profile } = await session.post('Profiler.stop');
+  // Then one pass under the sampling heap profiler, counting the objects the GC has since collected
+  // too (V8 leaves those out by default): what each owner allocated, i.e. what it gives the GC to do.
+  await session.post('HeapProfiler.startSampling', { includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as HeapProfiler.StartSamplingParameterType);
+  lintAll(linter, configs, files);
+  const { profile: allocations } = await session.post('HeapProfiler.stopSampling');
   session.disconnect();
   // For checking the attribution by hand (Chrome DevTools, or any .cpuprofile viewer).
   mkdirSync(RESULTS_DIR, { recursive: true });
@@ -553,9 +571,14 @@ async function share(step: number, name: string): Promise<void> {
     }),
   );
   console.table(plugins.map(([owner, value]) => ({ plugin: owner, samples: value, 'added share': percent(value / base) })));
+  const bytes = bytesByOwner(allocations.head);
+  const allBytes = [...bytes.values()].reduce((sum, value) => sum + value, 0);
+  const pluginBytes = [...bytes].reduce((sum, [owner, value]) => (owner === 'rest' || owner === CALIBRATION ? sum : sum + value), 0) / allBytes;
   console.log(
     `added share of recommended: ${percent((plugin - calibrated) / base)} of the rest less GC (GC split in proportion gives the same ratio); ` +
-      `${percent((plugin - calibrated) / (base + gc))} with all GC billed to the rest`,
+      `${percent((plugin - calibrated) / (base + gc))} with all GC billed to the rest; ` +
+      `its plugins allocate ${percent(pluginBytes)} of the bytes (one pass, ${(allBytes / 2 ** 30).toFixed(1)} GiB sampled), ` +
+      `so with GC split by bytes allocated: ${percent((plugin - calibrated + gc * pluginBytes) / (base + gc * (1 - pluginBytes)))}`,
   );
   if (calibrating) {
     console.log(

@@ -17,6 +17,8 @@ export interface StderrChunk {
 
 export interface AppLaunch {
   script: string;
+  /** Arguments after the script. */
+  args?: readonly string[];
   nodeArgs: readonly string[];
   env: Record<string, string>;
   ipc?: boolean;
@@ -37,9 +39,9 @@ export class AppProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #listeners = new Set<(line: ProtocolLine) => void>();
 
-  constructor({ script, nodeArgs, env, ipc = false, wrapper = [], cwd }: AppLaunch) {
+  constructor({ script, args = [], nodeArgs, env, ipc = false, wrapper = [], cwd }: AppLaunch) {
     const [command = process.execPath, ...commandArgs] = [...wrapper, process.execPath];
-    this.child = spawn(command, [...commandArgs, ...nodeArgs, script], {
+    this.child = spawn(command, [...commandArgs, ...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
       ...(cwd === undefined ? {} : { cwd }),
       stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],

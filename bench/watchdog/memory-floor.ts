@@ -11,16 +11,15 @@
 //
 // Needs `npm run build` first (the package is packed from dist/).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from '../shared/stats.ts';
+import { packPackage, scratchDirectory } from './lib/package.ts';
 
 const RUNS = 7;
 const APPS = ['empty', 'http'];
 const CASE_SCRIPT = fileURLToPath(new URL('apps/memory-case.mjs', import.meta.url));
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const PRELOAD = 'generator-bastion/watchdog/register';
 
 /** RSS and anonymous memory, MiB. */
@@ -39,12 +38,12 @@ try {
 
 /** A directory whose node_modules holds the packed package; the app runs from there. */
 function install(): string {
-  const root = mkdtempSync(join(tmpdir(), 'bastion-memory-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', root], { cwd: REPO, encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
+  const root = scratchDirectory('bastion-memory');
+  const tarball = packPackage(root);
   const target = join(root, 'node_modules', 'generator-bastion');
   mkdirSync(target, { recursive: true });
   // What npm install puts there, without the scaffolder's dependencies: the preload has none.
-  execFileSync('tar', ['-xzf', join(root, tarball), '-C', target, '--strip-components=1']);
+  execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   return root;
 }
 

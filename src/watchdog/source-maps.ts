@@ -83,9 +83,18 @@ function readMapFile(mapUrl: URL): string | undefined {
 }
 
 // module.SourceMap keeps `sources` as written; resolve them (with sourceRoot) against the map's
-// own location so frames carry absolute URLs.
+// own location so frames carry absolute URLs. An index map (Turbopack's, for Next.js) has its
+// sources in each section's map: those too.
 function withAbsoluteSources(payload: SourceMapPayload, mapUrl: URL): SourceMapPayload {
   const root = payload.sourceRoot ? payload.sourceRoot.replace(/\/?$/, '/') : '';
-  const sources = payload.sources.map((source) => new URL(root + source, mapUrl).href);
-  return { ...payload, sources, sourceRoot: '' };
+  const sources = (payload.sources ?? []).map((source) => new URL(root + source, mapUrl).href);
+  const { sections } = payload as IndexMapPayload;
+  if (!Array.isArray(sections)) return { ...payload, sources, sourceRoot: '' };
+  const absolute = sections.map((section) => (section?.map?.sources === undefined ? section : { ...section, map: withAbsoluteSources(section.map, mapUrl) }));
+  return { ...payload, sources, sourceRoot: '', sections: absolute } as SourceMapPayload;
+}
+
+/** A source map made of sections, each with a map of its own (`url` sections are not supported by Node). */
+interface IndexMapPayload {
+  sections?: ({ offset?: unknown; map?: SourceMapPayload } | undefined)[];
 }

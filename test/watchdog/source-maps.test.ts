@@ -97,6 +97,28 @@ describe('loadSourceMap (hostile and unusual maps)', () => {
     }
   });
 
+  it("resolves the sources in an index map's sections (Turbopack's maps, for Next.js)", () => {
+    const index = {
+      version: 3,
+      sources: [],
+      sections: [
+        { offset: { line: 0, column: 0 }, map: { version: 3, sources: ['../src/route.js'], names: [], mappings: 'AAAA' } },
+        { offset: { line: 2, column: 0 }, map: { version: 3, sourceRoot: 'lib', sources: ['tracer.ts'], names: [], mappings: 'AAAA' } },
+      ],
+    };
+    const chunk = pathToFileURL(join(scratch, 'chunks', 'app.js')).href;
+    for (const url of [`data:application/json,${encodeURIComponent(JSON.stringify(index))}`, 'app.js.map']) {
+      mkdirSync(join(scratch, 'chunks'), { recursive: true });
+      writeFileSync(join(scratch, 'chunks', 'app.js.map'), JSON.stringify(index));
+      const map = loadSourceMap(chunk, url);
+      const first = map?.findEntry(0, 0);
+      const second = map?.findEntry(2, 0);
+      assert.ok(first && 'originalSource' in first && second && 'originalSource' in second, url);
+      assert.equal(first.originalSource, pathToFileURL(join(scratch, 'src', 'route.js')).href);
+      assert.equal(second.originalSource, pathToFileURL(join(scratch, 'chunks', 'lib', 'tracer.ts')).href);
+    }
+  });
+
   it('returns undefined, never throws, for broken or unreachable maps', () => {
     writeFileSync(join(scratch, 'broken.js.map'), '{"version": 3, "sources": [');
     const cases = [

@@ -17,11 +17,15 @@ export interface StderrChunk {
 
 export interface AppLaunch {
   script: string;
+  /** Arguments after the script. */
+  args?: readonly string[];
   nodeArgs: readonly string[];
   env: Record<string, string>;
   ipc?: boolean;
   /** A command that runs node (e.g. valgrind and its flags). */
   wrapper?: readonly string[];
+  /** Working directory (default: this process's). */
+  cwd?: string;
 }
 
 export function wallNow(): number {
@@ -35,10 +39,11 @@ export class AppProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   #listeners = new Set<(line: ProtocolLine) => void>();
 
-  constructor({ script, nodeArgs, env, ipc = false, wrapper = [] }: AppLaunch) {
+  constructor({ script, args = [], nodeArgs, env, ipc = false, wrapper = [], cwd }: AppLaunch) {
     const [command = process.execPath, ...commandArgs] = [...wrapper, process.execPath];
-    this.child = spawn(command, [...commandArgs, ...nodeArgs, script], {
+    this.child = spawn(command, [...commandArgs, ...nodeArgs, script, ...args], {
       env: { ...process.env, ...env },
+      ...(cwd === undefined ? {} : { cwd }),
       stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
     });
     this.exited = new Promise((resolve) => {

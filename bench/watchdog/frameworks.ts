@@ -28,11 +28,12 @@
 // Nothing here is a timing benchmark: the bounds are loose on purpose.
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppProcess, wallNow } from './lib/app-process.ts';
+import { freePort } from '../shared/net.ts';
 import { packPackage, REPO, scratchDirectory } from './lib/package.ts';
 
 const THRESHOLD_MS = 500;
@@ -315,18 +316,6 @@ async function launchApp(framework: Framework, appDir: string, scratch: string, 
   return app;
 }
 
-/** A port nothing listens on just now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 async function stop(app: AppProcess): Promise<void> {
   await app.stop();
   running.delete(app);
@@ -372,10 +361,6 @@ function describeExit(exit: { code: number | null; signal: NodeJS.Signals | null
 async function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, body: await response.text() };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** When `pattern` first showed in the app's stderr after character `from`. */

@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import autocannon from 'autocannon';
+import { freePort } from '../../bench/shared/net.ts';
 import type { StallDump } from '../../src/watchdog/schema.ts';
 import { listFiles, readJson } from './helpers.ts';
 import { INSTALL_MS, newService, packAndInstall, run } from './packed.ts';
@@ -20,15 +20,6 @@ import type { Consumer } from './packed.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'bastion-e2e-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 interface Service {
   child: ChildProcess;
